@@ -1,0 +1,314 @@
+package dev.mfamonitor.core;
+
+import dev.mfamonitor.spi.Account;
+import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.spi.EventType;
+import dev.mfamonitor.spi.Gap;
+import dev.mfamonitor.spi.MfaStatus;
+import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.Severity;
+import dev.mfamonitor.spi.Snapshot;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a monitor's new snapshot and what the engine remembers of it into events and the snapshot to keep.
+ * Pure: no I/O, no clock; the caller passes {@code now}.
+ */
+public final class DiffEngine {
+    private static final int NAMES_IN_DETAIL = 20;
+
+    private final Policy policy;
+
+    public DiffEngine(Policy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * The outcome of one diff.
+     *
+     * @param events    the events to commit, in a stable order
+     * @param accepted  the snapshot to keep as the monitor's last good one
+     * @param alertedAt per account id, when it was last alerted on as being without MFA
+     * @param withheld  how many good-news changes the guard held back
+     */
+    public record Result(List<ChangeEvent> events, Snapshot accepted, Map<String, Instant> alertedAt, int withheld) {
+    }
+
+    /**
+     * @param acceptGoodNews when true the guard lets every good-news change through (a person confirmed them)
+     */
+    public Result diff(String monitorId, MonitorState state, Snapshot current, Instant now, boolean acceptGoodNews) {
+        if (state.lastGood().isEmpty()) {
+            return baseline(monitorId, current, now);
+        }
+        Snapshot previous = state.lastGood().get();
+        Map<String, Account> before = byId(previous.accounts());
+        Map<String, Account> after = new LinkedHashMap<>(byId(current.accounts()));
+
+        // An account missing from a part of the source the monitor could not see is not gone: keep it as it was.
+        for (Account old : previous.accounts()) {
+            if (!after.containsKey(old.id()) && current.gaps().stream().anyMatch(g -> g.covers(old.scope()))) {
+                after.put(old.id(), old);
+            }
+        }
+
+        List<ChangeEvent> bad = new ArrayList<>();
+        List<ChangeEvent> good = new ArrayList<>();
+        List<ChangeEvent> other = new ArrayList<>();
+        for (Account now1 : after.values()) {
+            Account was = before.get(now1.id());
+            if (was == null) {
+                if (now1.mfa() == MfaStatus.DISABLED) {
+                    bad.add(accountEvent(monitorId, current, EventType.NEW_ACCOUNT_WITHOUT_MFA, now1, Optional.empty(), ""));
+                }
+                continue;
+            }
+            MfaStatus from = was.mfa();
+            MfaStatus to = now1.mfa();
+            if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
+                // From UNKNOWN too: the account is now seen without MFA and nobody has been told yet.
+                bad.add(accountEvent(monitorId, current, EventType.MFA_DISABLED, now1, Optional.of(from), ""));
+            } else if (from == MfaStatus.DISABLED && to == MfaStatus.ENABLED) {
+                good.add(accountEvent(monitorId, current, EventType.MFA_ENABLED, now1, Optional.of(from), ""));
+            } else if (from == MfaStatus.DISABLED && to == MfaStatus.NOT_APPLICABLE) {
+                good.add(accountEvent(monitorId, current, EventType.MFA_NOT_REQUIRED, now1, Optional.of(from), ""));
+            }
+            // Everything else, UNKNOWN in either direction included, is no news: unknown is never enabled or disabled.
+        }
+        for (Account was : previous.accounts()) {
+            if (!after.containsKey(was.id())) {
+                good.add(event(monitorId, current, EventType.ACCOUNT_REMOVED, was.id(), Optional.of(was),
+                        Optional.of(was.mfa()), Optional.empty(), ""));
+            }
+        }
+        requirementEvents(monitorId, previous, current, other);
+        gapEvents(monitorId, previous, current, other);
+
+        int withheld = 0;
+        double limit = policy.guardFraction() * previous.accounts().size();
+        if (!acceptGoodNews && good.size() > policy.guardMinChanges() && good.size() > limit) {
+            withheld = good.size();
+            for (ChangeEvent event : good) {
+                Account account = event.account().orElseThrow();
+                after.put(account.id(), before.get(account.id()));
+            }
+            Map<EventType, Long> counts = good.stream()
+                    .collect(Collectors.groupingBy(ChangeEvent::type, () -> new EnumMap<>(EventType.class), Collectors.counting()));
+            other.add(event(monitorId, current, EventType.CHANGES_WITHHELD, "withheld", Optional.empty(), Optional.empty(),
+                    Optional.empty(), withheld + " good-news changes withheld (" + describeCounts(counts) + ") of "
+                            + previous.accounts().size() + " accounts: so much at once looks like a monitor that saw too "
+                            + "little, so the old status of these accounts is kept. If the changes are real, run once with "
+                            + "--accept-changes."));
+            good.clear();
+        }
+
+        Snapshot accepted = new Snapshot(current.service(), current.observedAt(), List.copyOf(after.values()),
+                current.requirements(), current.facts(), current.gaps());
+        List<ChangeEvent> events = new ArrayList<>();
+        events.addAll(bad);
+        events.addAll(other);
+        events.addAll(good);
+        Map<String, Instant> alertedAt = new HashMap<>(state.alertedAt());
+        for (ChangeEvent event : bad) {
+            alertedAt.put(event.account().orElseThrow().id(), now);
+        }
+        List<ChangeEvent> finalEvents = applyExemptions(monitorId, events, accepted, previous.observedAt(), now, alertedAt);
+        finalEvents.addAll(reminders(monitorId, accepted, now, alertedAt));
+        alertedAt.keySet().retainAll(accepted.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.DISABLED).map(Account::id).collect(Collectors.toSet()));
+        return new Result(List.copyOf(finalEvents), accepted, Map.copyOf(alertedAt), withheld);
+    }
+
+    private Result baseline(String monitorId, Snapshot current, Instant now) {
+        Map<MfaStatus, Long> counts = current.accounts().stream()
+                .collect(Collectors.groupingBy(Account::mfa, () -> new EnumMap<>(MfaStatus.class), Collectors.counting()));
+        List<String> without = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.DISABLED && !exempt(monitorId, a, now))
+                .map(Account::name).sorted().toList();
+        StringBuilder detail = new StringBuilder();
+        detail.append(current.accounts().size()).append(" accounts: ")
+                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA, ")
+                .append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
+        if (!without.isEmpty()) {
+            detail.append(" (").append(names(without)).append(')');
+        }
+        detail.append(", ").append(counts.getOrDefault(MfaStatus.NOT_APPLICABLE, 0L)).append(" not applicable, ")
+                .append(counts.getOrDefault(MfaStatus.UNKNOWN, 0L)).append(" unknown");
+        current.requirements().forEach((name, status) -> detail.append("; ").append(name).append(": ").append(status.configName()));
+        for (Gap gap : current.gaps()) {
+            detail.append("; not seen: ").append(gap.scope()).append(" (").append(gap.reason()).append(')');
+        }
+        List<ChangeEvent> events = new ArrayList<>();
+        events.add(event(monitorId, current, EventType.BASELINE, "baseline", Optional.empty(), Optional.empty(),
+                Optional.empty(), detail.toString()));
+        Map<String, Instant> alertedAt = new HashMap<>();
+        for (Account account : current.accounts()) {
+            if (account.mfa() == MfaStatus.DISABLED && !exempt(monitorId, account, now)) {
+                alertedAt.put(account.id(), now);
+            }
+        }
+        // Exemptions that expired before the first run are reported at once: someone meant to look at them.
+        events.addAll(expiredExemptions(monitorId, current, Instant.MIN, now, alertedAt));
+        return new Result(List.copyOf(events), current, Map.copyOf(alertedAt), 0);
+    }
+
+    private void requirementEvents(String monitorId, Snapshot previous, Snapshot current, List<ChangeEvent> out) {
+        Set<String> names = new TreeSet<>(previous.requirements().keySet());
+        names.addAll(current.requirements().keySet());
+        for (String name : names) {
+            MfaStatus from = previous.requirements().getOrDefault(name, MfaStatus.UNKNOWN);
+            MfaStatus to = current.requirements().getOrDefault(name, MfaStatus.UNKNOWN);
+            EventType type = null;
+            if (from == MfaStatus.ENABLED && to == MfaStatus.DISABLED) {
+                type = EventType.REQUIREMENT_DISABLED;
+            } else if (from == MfaStatus.DISABLED && to == MfaStatus.ENABLED) {
+                type = EventType.REQUIREMENT_ENABLED;
+            }
+            if (type != null) {
+                out.add(event(monitorId, current, type, "requirement:" + name, Optional.empty(), Optional.of(from),
+                        Optional.of(to), name));
+            }
+        }
+    }
+
+    /** A gap opening is a failure of part of the monitor; a gap closing is its recovery. Reported once each way. */
+    private void gapEvents(String monitorId, Snapshot previous, Snapshot current, List<ChangeEvent> out) {
+        Map<String, String> before = gapsByScope(previous);
+        Map<String, String> after = gapsByScope(current);
+        after.forEach((scope, reason) -> {
+            if (!before.containsKey(scope)) {
+                out.add(event(monitorId, current, EventType.MONITOR_FAILED, "gap:" + scope, Optional.empty(),
+                        Optional.empty(), Optional.empty(), "could not see " + scope + ": " + reason));
+            }
+        });
+        before.keySet().forEach(scope -> {
+            if (!after.containsKey(scope)) {
+                out.add(event(monitorId, current, EventType.MONITOR_RECOVERED, "gap:" + scope, Optional.empty(),
+                        Optional.empty(), Optional.empty(), "sees " + scope + " again"));
+            }
+        });
+    }
+
+    private static Map<String, String> gapsByScope(Snapshot snapshot) {
+        Map<String, String> gaps = new TreeMap<>();
+        snapshot.gaps().forEach(g -> gaps.put(g.scope(), g.reason()));
+        return gaps;
+    }
+
+    private List<ChangeEvent> applyExemptions(String monitorId, List<ChangeEvent> events, Snapshot accepted,
+                                              Instant since, Instant now, Map<String, Instant> alertedAt) {
+        List<ChangeEvent> kept = new ArrayList<>();
+        for (ChangeEvent event : events) {
+            boolean silenced = !event.type().goodNews() && event.account().isPresent()
+                    && exempt(monitorId, event.account().get(), now);
+            if (!silenced) {
+                kept.add(event);
+            } else {
+                alertedAt.remove(event.account().get().id());
+            }
+        }
+        kept.addAll(expiredExemptions(monitorId, accepted, since, now, alertedAt));
+        return kept;
+    }
+
+    /** Exemptions of this monitor that expired in (since, now]: reported once, in the run that crosses the expiry. */
+    private List<ChangeEvent> expiredExemptions(String monitorId, Snapshot snapshot, Instant since, Instant now,
+                                                Map<String, Instant> alertedAt) {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (Exemption exemption : policy.exemptions()) {
+            Optional<Instant> expiry = exemption.expiresAt();
+            if (!exemption.monitorId().equals(monitorId) || expiry.isEmpty()
+                    || !expiry.get().isAfter(since) || expiry.get().isAfter(now)) {
+                continue;
+            }
+            Optional<Account> account = snapshot.accounts().stream().filter(a -> exemption.matches(monitorId, a)).findFirst();
+            boolean stillWithout = account.map(a -> a.mfa() == MfaStatus.DISABLED).orElse(false);
+            String detail = "exception for " + exemption.account() + " (\"" + exemption.reason() + "\") expired on "
+                    + exemption.expires().get() + (stillWithout ? "; the account is still without MFA" : "");
+            events.add(new ChangeEvent(ChangeEvent.idOf(monitorId, "exemption:" + exemption.account(), EventType.EXCEPTION_EXPIRED,
+                    expiry.get()), EventType.EXCEPTION_EXPIRED, stillWithout ? Severity.HIGH : Severity.LOW, monitorId,
+                    snapshot.service(), account, Optional.empty(), account.map(Account::mfa), snapshot.observedAt(), detail));
+            if (stillWithout) {
+                alertedAt.put(account.get().id(), now);
+            }
+        }
+        return events;
+    }
+
+    private List<ChangeEvent> reminders(String monitorId, Snapshot accepted, Instant now, Map<String, Instant> alertedAt) {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (Account account : accepted.accounts()) {
+            if (account.mfa() != MfaStatus.DISABLED || exempt(monitorId, account, now)) {
+                continue;
+            }
+            Instant last = alertedAt.get(account.id());
+            if (last == null) {
+                alertedAt.put(account.id(), now);
+            } else if (policy.remind().isPresent() && !last.plus(policy.remind().get()).isAfter(now)) {
+                events.add(accountEvent(monitorId, accepted, EventType.REMINDER, account, Optional.of(MfaStatus.DISABLED),
+                        "without MFA since at least " + last));
+                alertedAt.put(account.id(), now);
+            }
+        }
+        return events;
+    }
+
+    private boolean exempt(String monitorId, Account account, Instant now) {
+        return policy.exemptions().stream().anyMatch(e -> e.matches(monitorId, account) && e.activeAt(now));
+    }
+
+    private static ChangeEvent accountEvent(String monitorId, Snapshot snapshot, EventType type, Account account,
+                                            Optional<MfaStatus> previous, String detail) {
+        return event(monitorId, snapshot, type, account.id(), Optional.of(account), previous, Optional.of(account.mfa()), detail);
+    }
+
+    private static ChangeEvent event(String monitorId, Snapshot snapshot, EventType type, String subject,
+                                     Optional<Account> account, Optional<MfaStatus> previous, Optional<MfaStatus> current,
+                                     String detail) {
+        return new ChangeEvent(ChangeEvent.idOf(monitorId, subject, type, snapshot.observedAt()), type,
+                severityOf(type, account), monitorId, snapshot.service(), account, previous, current, snapshot.observedAt(), detail);
+    }
+
+    /** Root accounts and org owners without MFA are the worst case: escalate their bad news. */
+    static Severity severityOf(EventType type, Optional<Account> account) {
+        boolean badNews = type == EventType.MFA_DISABLED || type == EventType.NEW_ACCOUNT_WITHOUT_MFA;
+        if (badNews && account.isPresent()) {
+            Account a = account.get();
+            String role = a.facts().getOrDefault("role", "");
+            if (a.kind().equals("root") || role.equals("admin") || role.equals("owner")) {
+                return Severity.CRITICAL;
+            }
+        }
+        return type.defaultSeverity();
+    }
+
+    private static Map<String, Account> byId(List<Account> accounts) {
+        Map<String, Account> map = new LinkedHashMap<>();
+        accounts.forEach(a -> map.put(a.id(), a));
+        return map;
+    }
+
+    private static String describeCounts(Map<EventType, Long> counts) {
+        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().words())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String names(List<String> names) {
+        if (names.size() <= NAMES_IN_DETAIL) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, NAMES_IN_DETAIL)) + " ... and " + (names.size() - NAMES_IN_DETAIL) + " more";
+    }
+}
