@@ -1,0 +1,51 @@
+package dev.mfamonitor.runner;
+
+import dev.mfamonitor.core.Configuration;
+import dev.mfamonitor.core.ExitCode;
+import dev.mfamonitor.core.PluginRegistry;
+import dev.mfamonitor.core.RunEngine;
+import dev.mfamonitor.spi.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** A subcommand that reads {@code --config}: loads and checks the whole configuration before touching anything. */
+abstract class ConfiguredCommand implements Callable<Integer> {
+    protected final Logger log = LoggerFactory.getLogger(getClass());
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration file.")
+    Path config;
+
+    @Mixin
+    Main.Verbosity verbosity;
+
+    @Override
+    public final Integer call() {
+        Configuration configuration;
+        PluginRegistry registry;
+        try {
+            configuration = ConfigFile.load(config, System::getenv);
+            registry = Plugins.discover();
+        } catch (ConfigException e) {
+            return configurationError(e);
+        }
+        return call(configuration, registry).code();
+    }
+
+    /** Runs the command on a checked configuration. */
+    protected abstract ExitCode call(Configuration configuration, PluginRegistry registry);
+
+    /** Creates every plugin, or logs why not; the caller closes the engine. */
+    protected RunEngine createEngine(Configuration configuration, PluginRegistry registry) {
+        return configuration.createEngine(registry);
+    }
+
+    protected int configurationError(ConfigException e) {
+        log.error("configuration error: {}", e.getMessage());
+        return ExitCode.USAGE.code();
+    }
+}

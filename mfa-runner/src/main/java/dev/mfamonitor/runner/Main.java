@@ -1,0 +1,53 @@
+package dev.mfamonitor.runner;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.mfamonitor.core.ExitCode;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code mfa-monitor} command. */
+@Command(name = "mfa-monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Watches the MFA status of every account of the services you use and alerts when it changes.",
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, PluginsCommand.class, ValidateCommand.class},
+        footer = {"", "Exit codes: 0 all good; 1 findings (check --fail-on-missing-mfa); 2 usage or configuration error;",
+                "3 a monitor failed or deliveries are pending; 4 another run holds the lock; 5 state unreadable; 70 internal error."})
+public final class Main {
+
+    /** Shared by every subcommand: {@code -v} for debug logging. */
+    static final class Verbosity {
+        @Option(names = {"-v", "--verbose"}, description = "Log debug detail to standard error.")
+        void verbose(boolean on) {
+            if (on) {
+                ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mfa-monitor " + (version == null ? "(development build)" : version)};
+        }
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code, without exiting; for tests. */
+    static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            LoggerFactory.getLogger(Main.class).error("internal error: {}", e.toString(), e);
+            return ExitCode.INTERNAL.code();
+        });
+        return cli.execute(args);
+    }
+}

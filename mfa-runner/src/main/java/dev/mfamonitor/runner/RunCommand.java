@@ -1,0 +1,119 @@
+package dev.mfamonitor.runner;
+
+import dev.mfamonitor.core.Configuration;
+import dev.mfamonitor.core.ExitCode;
+import dev.mfamonitor.core.PluginRegistry;
+import dev.mfamonitor.core.RunEngine;
+import dev.mfamonitor.core.RunReport;
+import dev.mfamonitor.core.console.TextMessage;
+import dev.mfamonitor.spi.ConfigException;
+import dev.mfamonitor.spi.Durations;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code run}: one run, or one every {@code --interval} until SIGTERM/SIGINT. */
+@Command(name = "run", description = "Scan every monitor, alert on changes, remember what was seen.")
+final class RunCommand extends ConfiguredCommand {
+
+    @Option(names = "--dry-run", description = "Compute and print what would be sent; write nothing, send nothing.")
+    boolean dryRun;
+
+    @Option(names = "--interval", paramLabel = "DURATION",
+            description = "Run again every DURATION (30s, 15m, 1h) until stopped; the current run finishes cleanly on SIGTERM.")
+    String interval;
+
+    @Option(names = "--accept-changes",
+            description = "Let good news through that the guard would withhold (after you confirmed the accounts really changed).")
+    boolean acceptChanges;
+
+    @Override
+    protected ExitCode call(Configuration configuration, PluginRegistry registry) {
+        Duration every;
+        try {
+            every = interval == null ? null : Durations.parse(interval);
+        } catch (IllegalArgumentException e) {
+            log.error("--interval: {}", e.getMessage());
+            return ExitCode.USAGE;
+        }
+        if (every != null && dryRun) {
+            log.error("--dry-run and --interval do not go together: a dry run is one look");
+            return ExitCode.USAGE;
+        }
+        RunEngine engine;
+        try {
+            engine = createEngine(configuration, registry);
+        } catch (ConfigException e) {
+            configurationError(e);
+            return ExitCode.USAGE;
+        }
+        try (engine) {
+            RunEngine.RunOptions options = new RunEngine.RunOptions(dryRun, acceptChanges);
+            if (every == null) {
+                return once(engine, options);
+            }
+            return repeat(engine, options, every);
+        }
+    }
+
+    private ExitCode once(RunEngine engine, RunEngine.RunOptions options) {
+        RunReport report = engine.run(options);
+        if (!report.message().isEmpty()) {
+            log.error("{}", report.message());
+        }
+        if (options.dryRun()) {
+            if (report.planned().isEmpty()) {
+                System.out.println("dry run: nothing would be sent");
+            }
+            report.planned().forEach((notifier, events) -> {
+                System.out.println("dry run: notifier '" + notifier + "' would receive:");
+                System.out.println(TextMessage.render(events));
+            });
+        }
+        report.monitorFailures().forEach((id, why) -> log.warn("monitor '{}' failed: {}", id, why));
+        log.info("run finished: {} new event(s), delivered {}, pending {}; exit {}", report.newEvents().size(),
+                report.delivered(), report.pending(), report.exitCode().code());
+        return report.exitCode();
+    }
+
+    /** Runs until SIGTERM/SIGINT; a signal during a run lets that run finish and commit before the process exits. */
+    private ExitCode repeat(RunEngine engine, RunEngine.RunOptions options, Duration every) {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<ExitCode> last = new AtomicReference<>(ExitCode.OK);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // System.exit would block inside a shutdown hook; halt keeps the exit code of the last run.
+            Runtime.getRuntime().halt(last.get().code());
+        }, "mfa-monitor-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            while (stop.getCount() > 0) {
+                last.set(once(engine, options));
+                if (last.get() == ExitCode.STATE_UNREADABLE || last.get() == ExitCode.INTERNAL) {
+                    break; // a person must look; repeating would only repeat the error
+                }
+                if (stop.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.info("stopped by signal after the current run");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (stop.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            stopped.countDown();
+        }
+        return last.get();
+    }
+}

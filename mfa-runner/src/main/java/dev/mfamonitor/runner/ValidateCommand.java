@@ -1,0 +1,25 @@
+package dev.mfamonitor.runner;
+
+import dev.mfamonitor.core.Configuration;
+import dev.mfamonitor.core.ExitCode;
+import dev.mfamonitor.core.PluginRegistry;
+import dev.mfamonitor.core.RunEngine;
+import dev.mfamonitor.spi.ConfigException;
+import picocli.CommandLine.Command;
+
+/** {@code validate}: the configuration parses, secrets resolve, every type exists and accepts its keys. Touches nothing else. */
+@Command(name = "validate", description = "Check the configuration: keys, secrets, plugin types. Reads no state, sends nothing.")
+final class ValidateCommand extends ConfiguredCommand {
+
+    @Override
+    protected ExitCode call(Configuration configuration, PluginRegistry registry) {
+        try (RunEngine engine = createEngine(configuration, registry)) {
+            System.out.println("configuration OK: " + configuration.monitors().size() + " monitor(s), "
+                    + configuration.notifiers().size() + " notifier(s), state type " + configuration.state().type());
+            return ExitCode.OK;
+        } catch (ConfigException e) {
+            configurationError(e);
+            return ExitCode.USAGE;
+        }
+    }
+}
