@@ -114,8 +114,16 @@ public final class DiffEngine {
             good.clear();
         }
 
+        // A requirement the monitor could not read keeps its last known status, so that one blind run between
+        // "required" and "not required" does not swallow the switch-off.
+        Map<String, MfaStatus> requirements = new TreeMap<>(current.requirements());
+        previous.requirements().forEach((name, status) -> {
+            if (requirements.getOrDefault(name, MfaStatus.UNKNOWN) == MfaStatus.UNKNOWN) {
+                requirements.put(name, status);
+            }
+        });
         Snapshot accepted = new Snapshot(current.service(), current.observedAt(), List.copyOf(after.values()),
-                current.requirements(), current.facts(), current.gaps());
+                requirements, current.facts(), current.gaps());
         List<ChangeEvent> events = new ArrayList<>();
         events.addAll(bad);
         events.addAll(other);

@@ -1,0 +1,19 @@
+package dev.mfamonitor.core.console;
+
+import dev.mfamonitor.spi.Notifier;
+import dev.mfamonitor.spi.NotifierProvider;
+import dev.mfamonitor.spi.PluginConfig;
+
+/** {@code type: console}: prints alerts to standard output. Takes no configuration keys. */
+public final class ConsoleNotifierProvider implements NotifierProvider {
+
+    @Override
+    public String type() {
+        return "console";
+    }
+
+    @Override
+    public Notifier create(PluginConfig config) {
+        return new ConsoleNotifier(System.out);
+    }
+}

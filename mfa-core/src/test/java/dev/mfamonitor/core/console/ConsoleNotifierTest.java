@@ -1,0 +1,84 @@
+package dev.mfamonitor.core.console;
+
+import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.EventType;
+import dev.mfamonitor.spi.MfaStatus;
+import dev.mfamonitor.spi.Notification;
+import dev.mfamonitor.spi.Notifier;
+import dev.mfamonitor.spi.NotifierProvider;
+import dev.mfamonitor.spi.PluginConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConsoleNotifierTest {
+    private static final Instant AT = Instant.parse("2026-03-02T09:00:00Z");
+
+    private static Notification notification() {
+        List<ChangeEvent> events = List.of(
+                TextMessageTest.account("quickstart", EventType.MFA_DISABLED, "carol", Optional.of(MfaStatus.ENABLED)));
+        return Notification.of(AT, events, AT.plusSeconds(60));
+    }
+
+    @Test
+    void printsTheTextMessageFollowedByANewline() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Notifier notifier = new ConsoleNotifier(new PrintStream(bytes, false, StandardCharsets.UTF_8))) {
+            notifier.deliver(notification());
+        }
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                mfa-monitor: 1 event (1 MFA disabled)
+
+                quickstart (inventory)
+                  MFA disabled (1): carol [was enabled]
+                """);
+    }
+
+    @Test
+    void aFailingStreamIsAFailedDeliveryNotASilentSuccess() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        Notifier notifier = new ConsoleNotifier(new PrintStream(broken, false, StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> notifier.deliver(notification()))
+                .isInstanceOf(DeliveryException.class)
+                .hasMessage("could not write to the console (standard output is closed or failing); "
+                        + "check where the output of mfa-monitor goes")
+                .satisfies(e -> assertThat(((DeliveryException) e).permanent()).isFalse());
+    }
+
+    @Test
+    void isDiscoveredAsTypeConsoleAndTakesNoKeys() {
+        List<NotifierProvider> consoles = ServiceLoader.load(NotifierProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(p -> p.type().equals("console"))
+                .toList();
+        assertThat(consoles).hasSize(1);
+        assertThat(consoles.get(0)).isInstanceOf(ConsoleNotifierProvider.class);
+
+        PluginConfig config = PluginConfig.of("notifier", "stdout", "console", Map.of("colour", "yes"));
+        Notifier notifier = consoles.get(0).create(config);
+
+        assertThat(notifier).isInstanceOf(ConsoleNotifier.class);
+        assertThatThrownBy(config::requireAllUsed)
+                .hasMessage("property 'colour' is not used by notifier 'stdout' (type console); known: (none)");
+    }
+}
