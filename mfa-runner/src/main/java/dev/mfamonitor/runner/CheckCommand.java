@@ -12,6 +12,7 @@ import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MfaStatus;
+import dev.mfamonitor.core.console.TextMessage;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -84,7 +85,7 @@ final class CheckCommand extends ConfiguredCommand {
         String format = "%-20s %-10s %-30s %-22s %-15s %s%n";
         StringBuilder out = new StringBuilder(String.format(format, "MONITOR", "SERVICE", "ACCOUNT", "KIND", "MFA", "NOTE"));
         for (Row row : rows) {
-            out.append(String.format(format, row.monitor(), row.service(), Text.safe(row.account().name()), row.account().kind(),
+            out.append(String.format(format, row.monitor(), row.service(), TextMessage.clean(row.account().name()), row.account().kind(),
                     row.account().mfa().configName(), row.exemption().map(e -> "exception: " + e.reason()).orElse("")));
         }
         return out.toString();

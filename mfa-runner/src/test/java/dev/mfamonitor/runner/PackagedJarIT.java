@@ -1,0 +1,190 @@
+package dev.mfamonitor.runner;
+
+import dev.mfamonitor.core.PluginRegistry;
+import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.StateStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The built jar in a child JVM, as users run it: packaging, the README's walkthrough, exit codes, secrets. */
+class PackagedJarIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void pluginsListsEveryBuiltInProviderFromTheShadedJar() throws Exception {
+        JarProcess.Result result = JarProcess.run(dir, "plugins");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Set<String> kindAndType = new TreeSet<>();
+        result.stdout().lines().skip(1).filter(l -> !l.isBlank()).forEach(line -> {
+            String[] columns = line.trim().split("\\s+");
+            kindAndType.add(columns[0] + " " + columns[1]);
+        });
+        assertThat(kindAndType).containsExactly("monitor inventory", "notifier console", "state file");
+        assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
+    }
+
+    @Test
+    void quickstartWalkthroughGivesBaselineThenExactlyOneAlertThenNothing() throws Exception {
+        copyQuickstart();
+
+        JarProcess.Result first = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.stdout()).isEqualTo("""
+                mfa-monitor: 1 event (1 Baseline)
+
+                quickstart (example-saas)
+                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
+                """);
+
+        Path accounts = dir.resolve("accounts.yaml");
+        String flipped = Files.readString(accounts).replace("name: carol, mfa: enabled", "name: carol, mfa: disabled");
+        assertThat(flipped).isNotEqualTo(Files.readString(accounts));
+        Files.writeString(accounts, flipped);
+
+        JarProcess.Result second = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.stdout()).isEqualTo("""
+                mfa-monitor: 1 event (1 MFA disabled)
+
+                quickstart (example-saas)
+                  MFA disabled (1): carol [was enabled]
+                """);
+
+        JarProcess.Result third = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+        assertThat(third.exitCode()).as(third.toString()).isZero();
+        assertThat(third.stdout()).isEmpty();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("state/mfa-state.json")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void configurationErrorsExitTwoWithAMessageThatSaysWhatToFix() throws Exception {
+        copyQuickstart();
+        Path config = dir.resolve("mfa-monitor.yaml");
+        String good = Files.readString(config);
+
+        Files.writeString(config, good.replace("path: accounts.yaml", "path: accounts.yaml\n    pth: typo.yaml"));
+        JarProcess.Result unknownKey = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+        assertThat(unknownKey.exitCode()).as(unknownKey.toString()).isEqualTo(2);
+        assertThat(unknownKey.stderr()).contains(
+                "configuration error: property 'pth' is not used by monitor 'quickstart' (type inventory); known: path, service");
+
+        Files.writeString(config, good.replace("type: console", "type: console\n    unused: ${env:MFA_TEST_SURELY_UNSET}")
+                .replace("path: accounts.yaml", "path: ${env:MFA_TEST_SURELY_UNSET}"));
+        JarProcess.Result unsetEnv = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+        assertThat(unsetEnv.exitCode()).as(unsetEnv.toString()).isEqualTo(2);
+        assertThat(unsetEnv.stderr()).contains("configuration error: monitor 'quickstart' (type inventory): property 'path': "
+                + "environment variable MFA_TEST_SURELY_UNSET is not set; set it or change ${env:MFA_TEST_SURELY_UNSET}");
+
+        Files.writeString(config, good.replace("type: inventory", "type: githib"));
+        JarProcess.Result unknownType = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+        assertThat(unknownType.exitCode()).as(unknownType.toString()).isEqualTo(2);
+        assertThat(unknownType.stderr()).contains("configuration error: monitor 'quickstart' has type 'githib', which no "
+                + "plugin provides; available monitor types: inventory. Check the spelling, or add the jar of the plugin "
+                + "that provides it to the plugin directory");
+
+        assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void aCanarySecretReachesNoLogLineNoMessageAndNoStateFile() throws Exception {
+        String canary = "canary-7d1f0c4e2b9a-secret";
+        copyQuickstart();
+        Path config = dir.resolve("mfa-monitor.yaml");
+        String good = Files.readString(config);
+        String withCanary = good.replace("  - id: console\n    type: console",
+                "  - id: console\n    type: console\n  - id: chat\n    type: canary\n    token: ${env:MFA_CANARY}\n    fail: true");
+        assertThat(withCanary).contains("type: canary");
+        Files.writeString(config, withCanary);
+
+        JarProcess.Result run = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "-v", "run", "--config", "mfa-monitor.yaml");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.stderr()).contains("notifier 'chat' failed").contains("rejected the token ****");
+        JarProcess.Result status = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "status", "--config", "mfa-monitor.yaml");
+        assertThat(status.stdout()).contains("pending for notifier 'chat': 1 event(s)");
+
+        Files.writeString(config, withCanary.replace("fail: true", "fail: true\n    retries: ${env:MFA_CANARY}"));
+        JarProcess.Result badValue = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "-v", "validate", "--config", "mfa-monitor.yaml");
+        assertThat(badValue.exitCode()).as(badValue.toString()).isEqualTo(2);
+        assertThat(badValue.stderr()).contains("property 'retries'");
+
+        String state = Files.readString(dir.resolve("state/mfa-state.json"), StandardCharsets.UTF_8);
+        for (String text : new String[] {run.stdout(), run.stderr(), status.stdout(), status.stderr(), badValue.stdout(),
+                badValue.stderr(), state}) {
+            assertThat(text).doesNotContain(canary).doesNotContain("canary-7d1f");
+        }
+    }
+
+    @Test
+    void aSecondRunWhileTheLockIsHeldExitsFourAndTouchesNothing() throws Exception {
+        copyQuickstart();
+        PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader());
+        PluginConfig fileConfig = new PluginConfig("state", "state", "file",
+                Map.of("path", "state/mfa-state.json"), dir, name -> null);
+        try (StateStore store = registry.create(PluginRegistry.Kind.STATE, fileConfig, StateStore.class);
+             StateStore.Lock lock = store.lock()) {
+            JarProcess.Result locked = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+            assertThat(locked.exitCode()).as(locked.toString()).isEqualTo(4);
+            assertThat(locked.stdout()).isEmpty();
+            assertThat(dir.resolve("state/mfa-state.json")).doesNotExist();
+        }
+        assertThat(JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+    }
+
+    @Test
+    void anUnreadableStateFileExitsFiveAndIsLeftAsItWas() throws Exception {
+        copyQuickstart();
+        Path state = dir.resolve("state/mfa-state.json");
+        Files.createDirectories(state.getParent());
+        byte[] truncated = "{\"schemaVersion\":1,\"monitors\":{\"quicks".getBytes(StandardCharsets.UTF_8);
+        Files.write(state, truncated);
+
+        JarProcess.Result result = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(5);
+        assertThat(result.stderr()).contains(state.toString()).contains("mv ");
+        assertThat(result.stdout()).isEmpty();
+        assertThat(Files.readAllBytes(state)).isEqualTo(truncated);
+    }
+
+    @Test
+    void intervalModeFinishesCleanlyOnSigterm() throws Exception {
+        copyQuickstart();
+        Process process = JarProcess.start(dir, Map.of(), false, "run", "--config", "mfa-monitor.yaml", "--interval", "1h");
+        Path state = dir.resolve("state/mfa-state.json");
+        for (int i = 0; i < 600 && !Files.exists(state); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(state).exists();
+        Thread.sleep(300); // let the first run's delivery be recorded
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        JarProcess.Result result = JarProcess.result(process, dir);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("Baseline: 5 accounts");
+        assertThat(result.stderr()).contains("stopped by signal");
+    }
+
+    private void copyQuickstart() throws Exception {
+        Path quickstart = JarProcess.REPO.resolve("examples/quickstart");
+        try (Stream<Path> files = Files.list(quickstart)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, dir.resolve(file.getFileName()));
+            }
+        }
+    }
+}
