@@ -36,7 +36,7 @@ class ConsoleNotifierTest {
     @Test
     void printsTheTextMessageFollowedByANewline() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (Notifier notifier = new ConsoleNotifier(new PrintStream(bytes, false, StandardCharsets.UTF_8))) {
+        try (ConsoleNotifier notifier = new ConsoleNotifier(new PrintStream(bytes, false, StandardCharsets.UTF_8))) {
             notifier.deliver(notification());
         }
 
