@@ -7,7 +7,6 @@ import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.spi.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -19,9 +18,6 @@ abstract class ConfiguredCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration file.")
     Path config;
-
-    @Mixin
-    Main.Verbosity verbosity;
 
     @Override
     public final Integer call() {

@@ -16,13 +16,11 @@ import picocli.CommandLine.Option;
                 "3 a monitor failed or deliveries are pending; 4 another run holds the lock; 5 state unreadable; 70 internal error."})
 public final class Main {
 
-    /** Shared by every subcommand: {@code -v} for debug logging. */
-    static final class Verbosity {
-        @Option(names = {"-v", "--verbose"}, description = "Log debug detail to standard error.")
-        void verbose(boolean on) {
-            if (on) {
-                ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
-            }
+    /** {@code -v} for debug logging, before or after the subcommand's name. */
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Log debug detail to standard error.")
+    void verbose(boolean on) {
+        if (on) {
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
         }
     }
 

@@ -2,16 +2,12 @@ package dev.mfamonitor.runner;
 
 import dev.mfamonitor.core.PluginRegistry;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
 /** {@code plugins}: every provider found, with the jar it came from. */
 @Command(name = "plugins", description = "List every discovered plugin: kind, type, class, jar, version.")
 final class PluginsCommand implements Callable<Integer> {
-
-    @Mixin
-    Main.Verbosity verbosity;
 
     @Override
     public Integer call() {
