@@ -152,8 +152,8 @@ class FileStateStoreTest {
         Path file = directory.resolve("mfa-state.json");
         FileStateStore writer = new FileStateStore(file);
         FileStateStore reader = new FileStateStore(file);
-        StoredState odd = StateFileChild.bulkyState(1);
-        StoredState even = StateFileChild.bulkyState(2);
+        StoredState odd = StateFileChild.stateWithAccounts(1, 300);
+        StoredState even = StateFileChild.stateWithAccounts(2, 200);
         writer.save(odd);
         AtomicBoolean stop = new AtomicBoolean();
 
@@ -171,7 +171,7 @@ class FileStateStoreTest {
         });
         int loads = 0;
         try {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
             while (System.nanoTime() < deadline) {
                 StoredState loaded = reader.load();
                 assertThat(loaded).as("load %d", loads).isIn(odd, even);

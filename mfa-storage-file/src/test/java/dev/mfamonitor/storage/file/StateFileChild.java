@@ -68,7 +68,11 @@ public final class StateFileChild {
      * whole state from a mix of two: 2,000 to 2,499 accounts, one outbox entry per 100 accounts.
      */
     static StoredState bulkyState(int generation) {
-        int count = 2000 + Math.floorMod(generation * 7919, 500);
+        return stateWithAccounts(generation, 2000 + Math.floorMod(generation * 7919, 500));
+    }
+
+    /** A state like {@link #bulkyState} with {@code count} accounts. */
+    static StoredState stateWithAccounts(int generation, int count) {
         Instant observed = Instant.parse("2024-05-01T00:00:00Z").plusSeconds(generation);
         List<Account> accounts = new ArrayList<>();
         List<OutboxEntry> outbox = new ArrayList<>();
