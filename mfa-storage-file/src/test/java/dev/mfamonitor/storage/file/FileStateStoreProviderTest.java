@@ -33,12 +33,12 @@ class FileStateStoreProviderTest {
     void createsAStoreAtThePathRelativeToTheConfigurationWithoutTouchingTheDisk() throws Exception {
         PluginConfig config = config(Map.of("path", "state/mfa-state.json"));
 
-        try (StateStore store = new FileStateStoreProvider().create(config)) {
-            assertThat(store.describe()).isEqualTo("file " + configDirectory.resolve("state").resolve("mfa-state.json"));
-            assertThat(config.unusedKeys()).isEmpty();
-            try (Stream<Path> files = Files.list(configDirectory)) {
-                assertThat(files).isEmpty();
-            }
+        StateStore store = new FileStateStoreProvider().create(config);
+
+        assertThat(store.describe()).isEqualTo("file " + configDirectory.resolve("state").resolve("mfa-state.json"));
+        assertThat(config.unusedKeys()).isEmpty();
+        try (Stream<Path> files = Files.list(configDirectory)) {
+            assertThat(files).isEmpty();
         }
     }
 

@@ -53,7 +53,8 @@ public final class StateFileChild {
                 lock.close();
             }
             case "try-lock" -> {
-                try (StateStore.Lock lock = store.lock()) {
+                try {
+                    store.lock().close();
                     System.out.println("locked");
                 } catch (StateLockedException e) {
                     System.out.println("busy");
