@@ -231,14 +231,18 @@ public final class DiffEngine {
         return kept;
     }
 
-    /** Exemptions of this monitor that expired in (since, now]: reported once, in the run that crosses the expiry. */
+    /**
+     * Exemptions of this monitor that expired in (since, snapshot time]: reported once, in the run whose snapshot
+     * crosses the expiry. The window ends at the snapshot's time, not at {@code now}, because the next run's window
+     * starts there: a source whose report lags the run (IAM's credential report) would otherwise report it twice.
+     */
     private List<ChangeEvent> expiredExemptions(String monitorId, Snapshot snapshot, Instant since, Instant now,
                                                 Map<String, Instant> alertedAt) {
         List<ChangeEvent> events = new ArrayList<>();
         for (Exemption exemption : policy.exemptions()) {
             Optional<Instant> expiry = exemption.expiresAt();
             if (!exemption.monitorId().equals(monitorId) || expiry.isEmpty()
-                    || !expiry.get().isAfter(since) || expiry.get().isAfter(now)) {
+                    || !expiry.get().isAfter(since) || expiry.get().isAfter(snapshot.observedAt())) {
                 continue;
             }
             Optional<Account> account = snapshot.accounts().stream().filter(a -> exemption.matches(monitorId, a)).findFirst();

@@ -20,18 +20,26 @@ public final class Durations {
         String value = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(value);
         if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
+            try {
+                long amount = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            } catch (NumberFormatException | ArithmeticException e) {
+                // too large: fall through to the error below
+            }
         }
         if (value.startsWith("p")) {
             try {
-                return Duration.parse(value.toUpperCase(Locale.ROOT));
+                Duration duration = Duration.parse(value.toUpperCase(Locale.ROOT));
+                // The short forms cannot be negative; neither can their ISO spelling.
+                if (!duration.isNegative()) {
+                    return duration;
+                }
             } catch (DateTimeParseException e) {
                 // fall through to the error below
             }

@@ -287,7 +287,9 @@ public final class PluginConfig {
     }
 
     private ConfigException bad(String key, String value, String expected) {
-        return error(key, "'" + value + "' is not valid; expected " + expected);
+        // A value read through a reference may be a secret: show the reference, never what it resolved to.
+        String shown = values.get(key) instanceof String raw && REFERENCE.matcher(raw.trim()).matches() ? raw.trim() : value;
+        return error(key, "'" + shown + "' is not valid; expected " + expected);
     }
 
     private static String quoted(Set<String> keys) {

@@ -83,9 +83,12 @@ public abstract class StateStoreContract {
     void loadReturnsExactlyWhatWasSaved() throws Exception {
         StoredState state = richState();
         StateStore store = store();
-        try (StateStore.Lock lock = store.lock()) {
+        StateStore.Lock lock = store.lock();
+        try {
             store.save(state);
             assertThat(store.load()).isEqualTo(state);
+        } finally {
+            lock.close();
         }
     }
 
@@ -117,13 +120,19 @@ public abstract class StateStoreContract {
         StateStore store = store();
         StateStore otherRun = store();
 
-        try (StateStore.Lock first = store.lock()) {
+        StateStore.Lock first = store.lock();
+        try {
             assertThatThrownBy(store::lock).isInstanceOf(StateLockedException.class);
             assertThatThrownBy(otherRun::lock).isInstanceOf(StateLockedException.class);
+        } finally {
+            first.close();
         }
 
-        try (StateStore.Lock again = otherRun.lock()) {
+        StateStore.Lock again = otherRun.lock();
+        try {
             assertThatThrownBy(store::lock).isInstanceOf(StateLockedException.class);
+        } finally {
+            again.close();
         }
         store.lock().close();
     }

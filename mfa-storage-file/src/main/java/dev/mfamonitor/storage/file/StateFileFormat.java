@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -380,8 +379,7 @@ final class StateFileFormat {
 
         List<Map.Entry<String, Field>> entries() {
             List<Map.Entry<String, Field>> entries = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 entries.add(Map.entry(e.getKey(), new Field(e.getValue(), where + "." + e.getKey())));
             }
             return entries;
