@@ -20,8 +20,8 @@ public interface Monitor extends AutoCloseable {
      */
     Snapshot snapshot(ScanRequest request) throws Exception;
 
-    /** Releases connections and threads. Called once; the default does nothing. */
+    /** Releases connections and threads. Called once; the default does nothing. Declares no checked exception: log or wrap what closing throws. */
     @Override
-    default void close() throws Exception {
+    default void close() {
     }
 }

@@ -18,8 +18,8 @@ public interface Notifier extends AutoCloseable {
      */
     void deliver(Notification notification) throws DeliveryException;
 
-    /** Releases connections and threads. Called once; the default does nothing. */
+    /** Releases connections and threads. Called once; the default does nothing. Declares no checked exception: log or wrap what closing throws. */
     @Override
-    default void close() throws Exception {
+    default void close() {
     }
 }

@@ -11,7 +11,8 @@ import java.io.IOException;
 public interface StateStore extends AutoCloseable {
 
     /**
-     * Takes the store's exclusive lock for one run. The lock must die with the process (an OS file lock, a lease), so
+     * Takes the store's exclusive lock for one run, exclusive between processes and between two stores of one
+     * process alike. The lock must die with the process (an OS file lock, a lease), so
      * that a killed run never blocks the next one forever.
      *
      * @throws StateLockedException when another run holds it; the engine then exits without touching anything
@@ -38,9 +39,9 @@ public interface StateStore extends AutoCloseable {
     /** Where the state lives, for messages ({@code file /var/lib/mfa/state.json}); never a secret. */
     String describe();
 
-    /** Releases resources. Called once; the default does nothing. */
+    /** Releases resources. Called once; the default does nothing. Declares no checked exception: log or wrap what closing throws. */
     @Override
-    default void close() throws Exception {
+    default void close() {
     }
 
     /** A held lock; closing releases it. */
