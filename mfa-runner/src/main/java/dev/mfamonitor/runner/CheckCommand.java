@@ -82,11 +82,26 @@ final class CheckCommand extends ConfiguredCommand {
     }
 
     private static String table(List<Row> rows) {
-        String format = "%-20s %-10s %-30s %-22s %-15s %s%n";
-        StringBuilder out = new StringBuilder(String.format(format, "MONITOR", "SERVICE", "ACCOUNT", "KIND", "MFA", "NOTE"));
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"MONITOR", "SERVICE", "ACCOUNT", "KIND", "MFA", "NOTE"});
         for (Row row : rows) {
-            out.append(String.format(format, row.monitor(), row.service(), TextMessage.clean(row.account().name()), row.account().kind(),
-                    row.account().mfa().configName(), row.exemption().map(e -> "exception: " + e.reason()).orElse("")));
+            lines.add(new String[] {TextMessage.clean(row.monitor()), TextMessage.clean(row.service()),
+                    TextMessage.clean(row.account().name()), TextMessage.clean(row.account().kind()),
+                    row.account().mfa().configName(), row.exemption().map(e -> "exception: " + TextMessage.clean(e.reason())).orElse("")});
+        }
+        int[] widths = new int[6];
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                widths[i] = Math.max(widths[i], line[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] line : lines) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++) {
+                text.append(i == line.length - 1 ? line[i] : String.format("%-" + (widths[i] + 2) + "s", line[i]));
+            }
+            out.append(text.toString().stripTrailing()).append(System.lineSeparator());
         }
         return out.toString();
     }

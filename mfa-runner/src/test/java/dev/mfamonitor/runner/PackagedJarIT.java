@@ -179,6 +179,49 @@ class PackagedJarIT {
         assertThat(result.stderr()).contains("stopped by signal");
     }
 
+    @Test
+    void checkReportsEveryAccountAndFailsOnMissingMfaUnlessExcepted() throws Exception {
+        copyQuickstart();
+
+        JarProcess.Result csv = JarProcess.run(dir, "check", "--config", "mfa-monitor.yaml", "--format", "csv", "--fail-on-missing-mfa");
+        assertThat(csv.exitCode()).as(csv.toString()).isEqualTo(1);
+        assertThat(csv.stdout()).isEqualTo("""
+                monitor,service,id,name,kind,mfa,exception\r
+                quickstart,example-saas,1001,alice,user,enabled,\r
+                quickstart,example-saas,1002,bob,user,enabled,\r
+                quickstart,example-saas,1003,carol,user,enabled,\r
+                quickstart,example-saas,1004,dave,user,disabled,\r
+                quickstart,example-saas,1005,deploy-bot,service-account,not_applicable,\r
+                """);
+        assertThat(dir.resolve("state")).doesNotExist();
+
+        Path config = dir.resolve("mfa-monitor.yaml");
+        Files.writeString(config, Files.readString(config) + """
+                  exceptions:
+                    - { monitor: quickstart, account: dave, reason: "on leave", expires: 2999-01-01 }
+                """);
+        JarProcess.Result excepted = JarProcess.run(dir, "check", "--config", "mfa-monitor.yaml", "--fail-on-missing-mfa");
+        assertThat(excepted.exitCode()).as(excepted.toString()).isZero();
+        assertThat(excepted.stdout()).contains("exception: on leave");
+    }
+
+    @Test
+    void dryRunPrintsWhatWouldBeSentAndWritesNothing() throws Exception {
+        copyQuickstart();
+
+        JarProcess.Result dry = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml", "--dry-run");
+
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.stdout()).isEqualTo("""
+                dry run: notifier 'console' would receive:
+                mfa-monitor: 1 event (1 Baseline)
+
+                quickstart (example-saas)
+                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
+                """);
+        assertThat(dir.resolve("state/mfa-state.json")).doesNotExist();
+    }
+
     private void copyQuickstart() throws Exception {
         Path quickstart = JarProcess.REPO.resolve("examples/quickstart");
         try (Stream<Path> files = Files.list(quickstart)) {
