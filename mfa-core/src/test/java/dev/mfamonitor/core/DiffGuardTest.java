@@ -89,6 +89,7 @@ class DiffGuardTest {
             "50,  10, false", // not more than 10 changes
             "200, 11, false", // more than 10, but not more than 10%
             "100, 11, true",  // more than 10 and more than 10%
+            "110, 11, false", // exactly 10%: not more
             "100, 10, false",
     })
     void thresholdNeedsMoreThanTenChangesAndMoreThanTenPercent(int total, int removed, boolean withheld) {

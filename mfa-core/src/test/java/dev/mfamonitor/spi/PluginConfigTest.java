@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -279,6 +278,6 @@ class PluginConfigTest {
 
         assertThatThrownBy(config::requireAllUsed)
                 .hasMessage("property 'x' is not used by monitor 'm' (type t); known: (none)");
-        assertThat(Optional.of(config.kind() + config.id() + config.type())).contains("monitormt");
+        assertThat(List.of(config.kind(), config.id(), config.type())).containsExactly("monitor", "m", "t");
     }
 }
