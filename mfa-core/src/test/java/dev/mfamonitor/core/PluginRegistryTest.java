@@ -130,6 +130,27 @@ class PluginRegistryTest {
     }
 
     @Test
+    void servicesEntryNamingAClassOfTheWrongKindIsReportedByItsName() throws IOException {
+        // A plugin author listed a notifier provider in the monitor services file.
+        PluginRegistry registry = discover(WrongKindProvider.class.getName(), AlphaMonitorProvider.class.getName());
+
+        assertThat(monitorTypes(registry)).containsExactly("alpha");
+        assertThat(registry.failures()).extracting(PluginRegistry.LoadFailure::className, PluginRegistry.LoadFailure::location)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(WrongKindProvider.class.getName(), TEST_CLASSES));
+        assertThat(registry.failures().get(0).cause()).contains("not a subtype");
+    }
+
+    @Test
+    void providerWithoutAPublicNoArgumentConstructorIsReportedByItsName() throws IOException {
+        PluginRegistry registry = discover(ConfiguredByConstructorMonitorProvider.class.getName(), AlphaMonitorProvider.class.getName());
+
+        assertThat(monitorTypes(registry)).containsExactly("alpha");
+        assertThat(registry.failures()).extracting(PluginRegistry.LoadFailure::className, PluginRegistry.LoadFailure::location)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ConfiguredByConstructorMonitorProvider.class.getName(), TEST_CLASSES));
+        assertThat(registry.failures().get(0).cause()).contains("NoSuchMethodException");
+    }
+
+    @Test
     void onlyConfiguredProvidersCreateAnything() throws IOException {
         PluginRegistry registry = discover(AlphaMonitorProvider.class.getName(), BetaMonitorProvider.class.getName());
 
@@ -240,6 +261,36 @@ class PluginRegistryTest {
                 throw config.error("fail", "told to fail");
             }
             return new InertMonitor();
+        }
+    }
+
+    /** A notifier provider, listed by mistake as a monitor provider. */
+    public static final class WrongKindProvider implements dev.mfamonitor.spi.NotifierProvider {
+        @Override
+        public String type() {
+            return "wrong-kind";
+        }
+
+        @Override
+        public Notifier create(PluginConfig config) {
+            throw new AssertionError("never created");
+        }
+    }
+
+    /** A provider that wants its configuration in the constructor, which ServiceLoader cannot call. */
+    public static final class ConfiguredByConstructorMonitorProvider implements MonitorProvider {
+        public ConfiguredByConstructorMonitorProvider(String organization) {
+            // never called
+        }
+
+        @Override
+        public String type() {
+            return "by-constructor";
+        }
+
+        @Override
+        public Monitor create(PluginConfig config) {
+            throw new AssertionError("never created");
         }
     }
 
