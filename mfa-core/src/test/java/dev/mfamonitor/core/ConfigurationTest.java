@@ -155,6 +155,16 @@ class ConfigurationTest {
     }
 
     @Test
+    void zeroOrNegativePolicyDuration() {
+        Map<String, Object> tree = valid();
+        tree.put("policy", map("giveUpAfter", "0h"));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.giveUpAfter: '0h' must be longer than zero");
+
+        tree.put("policy", map("monitorTimeout", "PT-5M"));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.monitorTimeout: 'PT-5M' must be longer than zero");
+    }
+
+    @Test
     void unknownPolicyKey() {
         Map<String, Object> tree = valid();
         tree.put("policy", map("giveUp", "72h"));

@@ -297,6 +297,7 @@ class RunEngineScenariosTest {
         assertThat(abandoned.type()).isEqualTo(EventType.DELIVERY_ABANDONED);
         assertThat(abandoned.detail()).isEqualTo("1 event(s) for notifier 'a' could not be delivered within 3d and were "
                 + "abandoned; last error: " + FailingNotifier.ERROR);
+        assertThat(old.newEvents()).containsExactly(abandoned);
         assertThat(load().outbox()).isEmpty();
     }
 
