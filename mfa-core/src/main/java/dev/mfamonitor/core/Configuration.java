@@ -263,11 +263,17 @@ public final class Configuration {
         if (value == null) {
             return Optional.empty();
         }
+        Duration duration;
         try {
-            return Optional.of(Durations.parse(String.valueOf(value)));
+            duration = Durations.parse(String.valueOf(value));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": policy." + key + ": " + e.getMessage());
         }
+        // A zero timeout fails every monitor; a zero give-up age abandons every alert whose first delivery failed.
+        if (duration.isZero() || duration.isNegative()) {
+            throw new ConfigException(source + ": policy." + key + ": '" + value + "' must be longer than zero");
+        }
+        return Optional.of(duration);
     }
 
     private static Map<String, Object> map(Object value, String where) {

@@ -32,7 +32,6 @@ public final class PluginRegistry {
     private static final Map<String, String> KNOWN_MODULES = Map.of(
             "github", "mfa-monitor-github", "aws", "mfa-monitor-aws",
             "slack", "mfa-notifier-slack", "webhook", "mfa-notifier-webhook", "file", "mfa-storage-file");
-    private static final Pattern PROVIDER_IN_ERROR = Pattern.compile("Provider (\\S+)");
     private static final int MAX_PROVIDERS = 10_000;
 
     /** The kinds of plugin, with the SPI interface of each. */
@@ -104,7 +103,7 @@ public final class PluginRegistry {
                 }
                 candidate = it.next();
             } catch (ServiceConfigurationError e) {
-                String className = classNameIn(e).orElse("(unknown class)");
+                String className = classNameIn(e, kind).orElse("(unknown class)");
                 failures.add(new LoadFailure(kind, className, locationOf(loader, className), rootCause(e)));
                 continue;
             }
@@ -198,14 +197,24 @@ public final class PluginRegistry {
         return matches.get(0);
     }
 
-    private static Optional<String> classNameIn(ServiceConfigurationError e) {
-        Matcher m = PROVIDER_IN_ERROR.matcher(String.valueOf(e.getMessage()));
+    /**
+     * The class a ServiceLoader error is about. Its messages read "SPI: Provider X not found", "SPI: X not a subtype",
+     * "SPI: X Unable to get public no-arg constructor"; the class name is the token after the SPI name (and "Provider").
+     */
+    private static Optional<String> classNameIn(ServiceConfigurationError e, Kind kind) {
+        Matcher m = Pattern.compile(Pattern.quote(kind.spi.getName()) + ": (?:Provider )?(\\S+)").matcher(String.valueOf(e.getMessage()));
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     private static String locationOf(ClassLoader loader, String className) {
-        URL resource = loader.getResource(className.replace('.', '/') + ".class");
-        return resource == null ? "(class not found)" : jarOf(resource.toString());
+        String classFile = className.replace('.', '/') + ".class";
+        URL resource = loader.getResource(classFile);
+        if (resource == null) {
+            return "(class not found)";
+        }
+        // A class in a directory is reported by that directory, as locationOf(Class) does, not by its .class file.
+        String url = resource.toString();
+        return jarOf(!url.startsWith("jar:") && url.endsWith("/" + classFile) ? url.substring(0, url.length() - classFile.length()) : url);
     }
 
     private static String locationOf(Class<?> type) {

@@ -306,6 +306,7 @@ public final class RunEngine implements AutoCloseable {
                         Optional.empty(), Optional.empty(), start, detail));
             });
             for (ChangeEvent event : events) {
+                newEvents.add(event);
                 String abandonedBy = event.monitorId().substring("notifier:".length());
                 append(event, id -> !id.equals(abandonedBy));
             }
