@@ -161,7 +161,10 @@ class ConfigurationTest {
         assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.giveUpAfter: '0h' must be longer than zero");
 
         tree.put("policy", map("monitorTimeout", "PT-5M"));
-        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.monitorTimeout: 'PT-5M' must be longer than zero");
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.monitorTimeout: 'PT-5M' is not a duration; write it like 500ms, 30s, 15m, 24h, 7d or PT15M");
+
+        tree.put("policy", map("monitorTimeout", "PT0S"));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.monitorTimeout: 'PT0S' must be longer than zero");
     }
 
     @Test

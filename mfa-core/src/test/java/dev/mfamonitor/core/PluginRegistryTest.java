@@ -74,7 +74,7 @@ class PluginRegistryTest {
         PluginConfig slack = new PluginConfig("notifier", "security-slack", "slack", Map.of(), pluginDirectory, name -> null);
         assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.NOTIFIER, slack, Notifier.class))
                 .hasMessage("notifier 'security-slack' has type 'slack', which no plugin provides; available notifier types:"
-                        + " console. Add mfa-notifier-slack.jar to the plugin directory");
+                        + " (none). Add mfa-notifier-slack.jar to the plugin directory");
     }
 
     @Test
@@ -186,7 +186,7 @@ class PluginRegistryTest {
         Files.createDirectories(services);
         Files.writeString(services.resolve(MONITOR_SPI), "# test providers\n" + String.join("\n", monitorProviders) + "\n",
                 StandardCharsets.UTF_8);
-        loader = new URLClassLoader(new URL[] {pluginDirectory.toUri().toURL()}, PluginRegistryTest.class.getClassLoader());
+        loader = new URLClassLoader(new URL[] {pluginDirectory.toUri().toURL()}, new ServicesHidingClassLoader());
         return PluginRegistry.discover(loader);
     }
 
@@ -308,6 +308,26 @@ class PluginRegistryTest {
         @Override
         public Monitor create(PluginConfig config) {
             throw new AssertionError("never created");
+        }
+    }
+
+    /**
+     * Sees every class of the test class path but none of its {@code META-INF/services} files, so that only the
+     * services files a test writes are discovered, not the built-in providers of mfa-core.
+     */
+    private static final class ServicesHidingClassLoader extends ClassLoader {
+        ServicesHidingClassLoader() {
+            super(PluginRegistryTest.class.getClassLoader());
+        }
+
+        @Override
+        public URL getResource(String name) {
+            return name.startsWith("META-INF/services/") ? null : super.getResource(name);
+        }
+
+        @Override
+        public java.util.Enumeration<URL> getResources(String name) throws java.io.IOException {
+            return name.startsWith("META-INF/services/") ? java.util.Collections.emptyEnumeration() : super.getResources(name);
         }
     }
 }
