@@ -82,10 +82,20 @@ public final class PluginRegistry {
 
     /** Discovers every provider visible to {@code loader}. */
     public static PluginRegistry discover(ClassLoader loader) {
+        return discover(List.of(loader));
+    }
+
+    /**
+     * Discovers every provider of several class loaders (the application's, then one per plugin jar) as one registry:
+     * a type provided in two of them is ambiguous, and creating it names both.
+     */
+    public static PluginRegistry discover(List<ClassLoader> loaders) {
         List<Provider> providers = new ArrayList<>();
         List<LoadFailure> failures = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            load(kind, loader, providers, failures);
+        for (ClassLoader loader : loaders) {
+            for (Kind kind : Kind.values()) {
+                load(kind, loader, providers, failures);
+            }
         }
         providers.sort(Comparator.comparing((Provider p) -> p.kind()).thenComparing(Provider::type).thenComparing(Provider::className));
         return new PluginRegistry(providers, failures);
@@ -104,7 +114,7 @@ public final class PluginRegistry {
                 candidate = it.next();
             } catch (ServiceConfigurationError e) {
                 String className = classNameIn(e, kind).orElse("(unknown class)");
-                failures.add(new LoadFailure(kind, className, locationOf(loader, className), rootCause(e)));
+                failures.add(new LoadFailure(kind, className, locationOf(loader, kind, className), rootCause(e)));
                 continue;
             }
             Class<?> type = candidate.type();
@@ -140,6 +150,10 @@ public final class PluginRegistry {
     public <T extends AutoCloseable> T create(Kind kind, PluginConfig config, Class<T> product) {
         Provider provider = provider(kind, config);
         Object created;
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        // A plugin's libraries may look themselves up through the context class loader: make it the plugin's own.
+        current.setContextClassLoader(provider.instance().getClass().getClassLoader());
         try {
             created = provider.instance().create(config);
         } catch (ConfigException e) {
@@ -147,6 +161,8 @@ public final class PluginRegistry {
         } catch (RuntimeException | LinkageError e) {
             throw new ConfigException(config.describe() + " could not be created by " + provider.className() + " ("
                     + provider.location() + "): " + rootCause(e), e);
+        } finally {
+            current.setContextClassLoader(previous);
         }
         if (!product.isInstance(created)) {
             throw new ConfigException(provider.className() + " returned " + (created == null ? "nothing" : created.getClass().getName())
@@ -206,15 +222,36 @@ public final class PluginRegistry {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    private static String locationOf(ClassLoader loader, String className) {
+    private static String locationOf(ClassLoader loader, Kind kind, String className) {
         String classFile = className.replace('.', '/') + ".class";
         URL resource = loader.getResource(classFile);
         if (resource == null) {
-            return "(class not found)";
+            return servicesFileNaming(loader, kind, className).map(url -> jarOf(url) + " (its class is missing)")
+                    .orElse("(class not found)");
         }
         // A class in a directory is reported by that directory, as locationOf(Class) does, not by its .class file.
         String url = resource.toString();
         return jarOf(!url.startsWith("jar:") && url.endsWith("/" + classFile) ? url.substring(0, url.length() - classFile.length()) : url);
+    }
+
+    /** The jar whose services file lists a class that cannot be found: the jar a person has to fix. */
+    private static Optional<String> servicesFileNaming(ClassLoader loader, Kind kind, String className) {
+        String servicesFile = "META-INF/services/" + kind.spi.getName();
+        try {
+            for (URL url : java.util.Collections.list(loader.getResources(servicesFile))) {
+                try (var in = url.openStream()) {
+                    String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    if (text.lines().map(l -> l.replaceAll("#.*", "").trim()).anyMatch(className::equals)) {
+                        String location = url.toString();
+                        return Optional.of(location.endsWith(servicesFile)
+                                ? location.substring(0, location.length() - servicesFile.length()) : location);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     private static String locationOf(Class<?> type) {

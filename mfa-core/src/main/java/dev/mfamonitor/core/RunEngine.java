@@ -49,6 +49,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RunEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunEngine.class);
+    /** How long past its deadline a notifier may take to give up by itself before it is interrupted. */
+    private static final long DELIVERY_GRACE_MILLIS = 5_000;
 
     private final StateStore store;
     private final Map<String, Monitor> monitors;
@@ -161,11 +163,8 @@ public final class RunEngine implements AutoCloseable {
 
     private Map<String, ScanOutcome> scanAll(java.util.function.Function<String, ScanRequest> requests) {
         Map<String, ScanOutcome> outcomes = new HashMap<>();
-        ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "mfa-monitor-scan");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // One thread per monitor: they run concurrently, each with its own class loader as context class loader.
+        List<ExecutorService> threads = new ArrayList<>();
         try {
             Map<String, Future<Snapshot>> futures = new LinkedHashMap<>();
             Map<String, ScanRequest> sent = new HashMap<>();
@@ -173,10 +172,9 @@ public final class RunEngine implements AutoCloseable {
                 ScanRequest request = requests.apply(id);
                 sent.put(id, request);
                 Monitor monitor = monitors.get(id);
-                futures.put(id, pool.submit(() -> {
-                    Thread.currentThread().setName("mfa-monitor-scan-" + id);
-                    return Objects.requireNonNull(monitor.snapshot(request), "monitor returned no snapshot");
-                }));
+                ExecutorService thread = Executors.newSingleThreadExecutor(pluginThreads("mfa-monitor-scan-" + id, monitor));
+                threads.add(thread);
+                futures.put(id, thread.submit(() -> Objects.requireNonNull(monitor.snapshot(request), "monitor returned no snapshot")));
             }
             for (Map.Entry<String, Future<Snapshot>> entry : futures.entrySet()) {
                 String id = entry.getKey();
@@ -199,7 +197,7 @@ public final class RunEngine implements AutoCloseable {
                 }
             }
         } finally {
-            pool.shutdownNow();
+            threads.forEach(ExecutorService::shutdownNow);
         }
         return outcomes;
     }
@@ -403,17 +401,10 @@ public final class RunEngine implements AutoCloseable {
                 List<ChangeEvent> events = sorted(pending.stream().map(OutboxEntry::event).toList());
                 Instant now = clock.instant();
                 Notification notification = Notification.of(start, events, now.plus(policy.deliveryTimeout()));
-                Optional<String> error;
-                try {
-                    notifiers.get(id).deliver(notification);
-                    error = Optional.empty();
+                Optional<String> error = deliverWithin(id, notifiers.get(id), notification);
+                if (error.isEmpty()) {
                     delivered.merge(id, events.size(), Integer::sum);
                     log.info("notifier '{}' delivered {} event(s)", id, events.size());
-                } catch (DeliveryException e) {
-                    error = Optional.of(describe(e));
-                } catch (RuntimeException e) {
-                    log.debug("notifier '{}' failed", id, e);
-                    error = Optional.of("unexpected " + e.getClass().getName() + ": " + describe(e));
                 }
                 error.ifPresent(message -> {
                     failedNotifiers.add(id);
@@ -442,6 +433,55 @@ public final class RunEngine implements AutoCloseable {
                 outbox.set(i, new OutboxEntry(entry.event(), entry.createdAt(), deliveries));
             }
         }
+    }
+
+    /**
+     * One delivery on its own thread, so that a notifier that ignores its deadline cannot hold up the run: past the
+     * deadline and a short grace it is interrupted and counted as failed (its events stay pending).
+     *
+     * @return the failure, or empty when delivered
+     */
+    private Optional<String> deliverWithin(String id, Notifier notifier, Notification notification) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(pluginThreads("mfa-monitor-deliver-" + id, notifier));
+        Future<?> delivery = thread.submit(() -> {
+            notifier.deliver(notification);
+            return null;
+        });
+        long waitMillis = Math.max(0, notification.deadline().toEpochMilli() - clock.millis()) + DELIVERY_GRACE_MILLIS;
+        try {
+            delivery.get(waitMillis, TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            delivery.cancel(true);
+            return Optional.of("did not finish within " + dev.mfamonitor.spi.Durations.format(policy.deliveryTimeout())
+                    + " (policy.deliveryTimeout)");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof DeliveryException) {
+                return Optional.of(describe(cause));
+            }
+            log.debug("notifier '{}' failed", id, cause);
+            return Optional.of("unexpected " + cause.getClass().getName() + ": " + describe(cause));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            delivery.cancel(true);
+            return Optional.of("interrupted");
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    /**
+     * Daemon threads that run one plugin with its own class loader as the context class loader, as libraries inside a
+     * plugin jar (ServiceLoader users, JAXB, SDK client builders) expect. The threads end with the task.
+     */
+    private static java.util.concurrent.ThreadFactory pluginThreads(String name, Object plugin) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            thread.setContextClassLoader(plugin.getClass().getClassLoader());
+            return thread;
+        };
     }
 
     private static List<ChangeEvent> sorted(List<ChangeEvent> events) {

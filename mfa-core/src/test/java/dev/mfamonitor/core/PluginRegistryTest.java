@@ -125,7 +125,8 @@ class PluginRegistryTest {
         PluginRegistry.LoadFailure failure = registry.failures().get(0);
         assertThat(failure.kind()).isEqualTo(PluginRegistry.Kind.MONITOR);
         assertThat(failure.className()).isEqualTo(missing);
-        assertThat(failure.location()).isEqualTo("(class not found)");
+        // The class cannot be found, so the failure names the jar or directory whose services file lists it.
+        assertThat(failure.location()).isEqualTo(pluginDirectory.toUri().getPath() + " (its class is missing)");
         assertThat(failure.cause()).contains(missing).contains("not found");
     }
 

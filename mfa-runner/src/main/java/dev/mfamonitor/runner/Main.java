@@ -24,6 +24,13 @@ public final class Main {
         }
     }
 
+    /** {@code --plugins DIR}, before or after the subcommand's name. */
+    @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "Directory of plugin jars (default: $MFA_MONITOR_PLUGINS, else plugins/ beside the jar).")
+    void plugins(java.nio.file.Path directory) {
+        Plugins.directoryOption = directory;
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -42,6 +49,8 @@ public final class Main {
     /** Runs the command line and returns the exit code, without exiting; for tests. */
     static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // "--plugins plugins plugins": a directory may be named like a subcommand.
+        cli.setAllowSubcommandsAsOptionParameters(true);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             LoggerFactory.getLogger(Main.class).error("internal error: {}", e.toString(), e);
             return ExitCode.INTERNAL.code();

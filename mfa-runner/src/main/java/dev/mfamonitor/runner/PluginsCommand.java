@@ -11,7 +11,13 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PluginRegistry registry = Plugins.discover();
+        PluginRegistry registry;
+        try {
+            registry = Plugins.discover();
+        } catch (dev.mfamonitor.spi.ConfigException e) {
+            org.slf4j.LoggerFactory.getLogger(PluginsCommand.class).error("configuration error: {}", e.getMessage());
+            return dev.mfamonitor.core.ExitCode.USAGE.code();
+        }
         String format = "%-9s %-12s %-60s %-10s %s%n";
         System.out.printf(format, "KIND", "TYPE", "CLASS", "VERSION", "JAR");
         for (PluginRegistry.Provider p : registry.providers()) {
