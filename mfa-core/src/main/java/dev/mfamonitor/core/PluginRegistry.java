@@ -5,6 +5,7 @@ import dev.mfamonitor.spi.MonitorProvider;
 import dev.mfamonitor.spi.NotifierProvider;
 import dev.mfamonitor.spi.PluginConfig;
 import dev.mfamonitor.spi.PluginProvider;
+import dev.mfamonitor.spi.SpiVersion;
 import dev.mfamonitor.spi.StateStoreProvider;
 
 import java.net.URL;
@@ -123,6 +124,13 @@ public final class PluginRegistry {
                 String typeName = instance.type();
                 if (typeName == null || typeName.isBlank()) {
                     throw new IllegalStateException("type() returned no name");
+                }
+                if (instance.spiVersion() > SpiVersion.CURRENT) {
+                    failures.add(new LoadFailure(kind, type.getName(), locationOf(type), "it was built against mfa-monitor SPI "
+                            + "version " + instance.spiVersion() + ", newer than this mfa-monitor's SPI version "
+                            + SpiVersion.CURRENT + "; upgrade mfa-monitor or use a build of the plugin for SPI version "
+                            + SpiVersion.CURRENT));
+                    continue;
                 }
                 providers.add(new Provider(kind, typeName, type.getName(), locationOf(type), versionOf(type), instance));
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {

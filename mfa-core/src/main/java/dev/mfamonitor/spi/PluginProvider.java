@@ -24,4 +24,13 @@ public interface PluginProvider<T extends AutoCloseable> {
      *                         and what to do, and the run exits with the configuration error code
      */
     T create(PluginConfig config);
+
+    /**
+     * The SPI version the provider was built against. Override it as {@code return SpiVersion.CURRENT;}: the constant
+     * is compiled into the provider's class, so a runner with an older SPI can refuse the plugin with a clear message.
+     * The default, 1, is the first SPI version.
+     */
+    default int spiVersion() {
+        return 1;
+    }
 }

@@ -5,6 +5,7 @@ import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.SpiVersion;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import org.junit.jupiter.api.AfterEach;
@@ -215,6 +216,40 @@ class PluginRegistryTest {
     }
 
     /** Type {@code alpha}; reads {@code organization} and {@code token}. */
+    @Test
+    void aProviderBuiltAgainstANewerSpiIsRefusedNamingBothVersions() throws IOException {
+        PluginRegistry registry = discover(FutureMonitorProvider.class.getName(), AlphaMonitorProvider.class.getName());
+
+        assertThat(monitorTypes(registry)).containsExactly("alpha");
+        assertThat(registry.failures()).singleElement().satisfies(failure -> {
+            assertThat(failure.className()).isEqualTo(FutureMonitorProvider.class.getName());
+            assertThat(failure.cause()).isEqualTo("it was built against mfa-monitor SPI version " + (SpiVersion.CURRENT + 1)
+                    + ", newer than this mfa-monitor's SPI version " + SpiVersion.CURRENT + "; upgrade mfa-monitor or use a "
+                    + "build of the plugin for SPI version " + SpiVersion.CURRENT);
+        });
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("next", "future", Map.of()), Monitor.class))
+                .hasMessageContaining("has type 'future', which no plugin provides")
+                .hasMessageContaining("SPI version " + (SpiVersion.CURRENT + 1));
+    }
+
+    /** A provider from the future: built against the next SPI version. */
+    public static final class FutureMonitorProvider implements MonitorProvider {
+        @Override
+        public String type() {
+            return "future";
+        }
+
+        @Override
+        public int spiVersion() {
+            return SpiVersion.CURRENT + 1;
+        }
+
+        @Override
+        public Monitor create(PluginConfig config) {
+            throw new AssertionError("a refused provider is never asked to create anything");
+        }
+    }
+
     public static final class AlphaMonitorProvider implements MonitorProvider {
         static final List<InertMonitor> CREATED = java.util.Collections.synchronizedList(new ArrayList<>());
 

@@ -1,0 +1,16 @@
+package dev.mfamonitor.spi;
+
+/**
+ * The version of this SPI. It grows when the SPI gains something a plugin may rely on; a runner refuses a plugin
+ * built against a newer SPI than its own, naming both versions, instead of failing later with a missing method.
+ */
+public final class SpiVersion {
+    /**
+     * The SPI version of this build. A compile-time constant on purpose: a provider that returns it from
+     * {@link PluginProvider#spiVersion()} records the version it was compiled against in its own class file.
+     */
+    public static final int CURRENT = 1;
+
+    private SpiVersion() {
+    }
+}
