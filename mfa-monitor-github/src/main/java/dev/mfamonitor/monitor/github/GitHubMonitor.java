@@ -313,9 +313,11 @@ final class GitHubMonitor implements Monitor {
         Exception failure(IOException e) {
             String org = settings.organization();
             String message;
-            if (e instanceof DeadlineBoundedRateLimits.RateLimitedPastDeadline) {
-                message = e.getMessage();
-            } else if (e instanceof InterruptedIOException) {
+            Optional<Throwable> pastDeadline = causeOfType(e, DeadlineBoundedRateLimits.RateLimitedPastDeadline.class);
+            if (pastDeadline.isPresent()) {
+                // github-api wraps what a rate-limit handler throws in an HttpException of the limited response.
+                message = pastDeadline.get().getMessage();
+            } else if (causeOfType(e, InterruptedIOException.class).isPresent()) {
                 message = "interrupted at the deadline while reading " + reading + " of org " + org + " from GitHub";
             } else if (e instanceof HttpException http && http.getResponseCode() > 0) {
                 int code = http.getResponseCode();
@@ -379,6 +381,15 @@ final class GitHubMonitor implements Monitor {
             map.forEach(all::putIfAbsent);
         }
         return all;
+    }
+
+    private static Optional<Throwable> causeOfType(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String githubMessage(HttpException e) {
