@@ -24,8 +24,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +40,8 @@ import java.util.stream.Stream;
 /**
  * The real {@link FileStateStore} saving and loading the state of one monitor of N accounts (GitHub-shaped, 5% without
  * MFA) plus the outbox of a run in which 1% changed. A save is the whole durable write: JSON, temporary file, fsync,
- * atomic rename, directory fsync. The setup prints the bytes on disk.
+ * atomic rename, directory fsync; {@code writeAndForceOnly} is the disk's share of it. The setup prints the bytes on
+ * disk.
  *
  * <p>The state file lives under {@code -Dmfa.bench.dir} (default: java.io.tmpdir); fsync figures mean something only
  * where that is a real disk, not a tmpfs.
@@ -59,6 +63,7 @@ public class StateStoreBenchmark {
     private FileStateStore store;
     private FileStateStore written;
     private StoredState state;
+    private byte[] fileBytes;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, StateUnreadableException {
@@ -81,6 +86,7 @@ public class StateStoreBenchmark {
         if (!back.equals(state)) {
             throw new IllegalStateException("the state read back differs from the state written");
         }
+        fileBytes = Files.readAllBytes(written.path());
         System.out.printf("%n[state] %,d accounts, %,d outbox entries: %,d bytes on disk (%s)%n", accounts, outbox.size(),
                 Files.size(written.path()), written.path());
     }
@@ -88,6 +94,19 @@ public class StateStoreBenchmark {
     @Benchmark
     public void save() throws IOException {
         store.save(state);
+    }
+
+    /** The disk's share of a save: the same bytes written and forced, without JSON, rename or directory fsync. */
+    @Benchmark
+    public void writeAndForceOnly() throws IOException {
+        try (FileChannel channel = FileChannel.open(directory.resolve("raw.bin"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(fileBytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
     }
 
     @Benchmark
