@@ -79,6 +79,15 @@ final class WebhookNotifier implements Notifier {
                 // Our loop owns retries, so that every attempt carries its own webhook-timestamp and signature and
                 // every wait is bounded by the run's deadline; OkHttp's silent retries would do neither.
                 .retryOnConnectionFailure(false)
+                // OkHttp turns a 407 into a ProtocolException before we see it; make it a typed answer instead.
+                .addNetworkInterceptor(chain -> {
+                    Response response = chain.proceed(chain.request());
+                    if (response.code() == 407) {
+                        response.close();
+                        throw new ProxyAuthenticationRequired();
+                    }
+                    return response;
+                })
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
                 .writeTimeout(timeout)
@@ -124,6 +133,10 @@ final class WebhookNotifier implements Notifier {
                         int retry = attemptCap(attempt);
                         wait = retryAfter.map(backoff::honour).orElseGet(() -> backoff.delay(retry));
                 }
+            } catch (ProxyAuthenticationRequired e) {
+                throw new DeliveryException(name + ": " + what + " to " + origin() + " failed: the receiver or a proxy"
+                        + " in between answered 407 (proxy authentication required); mfa-monitor sends no proxy credentials:"
+                        + " let it reach the receiver directly or through a proxy that needs none", true);
             } catch (IOException e) {
                 lastProblem = "the receiver could not be reached (" + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + redact(e.getMessage())) + ")";
@@ -232,6 +245,15 @@ final class WebhookNotifier implements Notifier {
     @Override
     public String toString() {
         return name + " -> " + origin();
+    }
+
+    /** A 407 answer, carried out of OkHttp's interceptor chain. */
+    private static final class ProxyAuthenticationRequired extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ProxyAuthenticationRequired() {
+            super("407 Proxy Authentication Required");
+        }
     }
 
     /** What a status means for a delivery. */
