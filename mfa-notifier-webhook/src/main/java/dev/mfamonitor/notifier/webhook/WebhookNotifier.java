@@ -72,6 +72,13 @@ final class WebhookNotifier implements Notifier {
         this.clock = Objects.requireNonNull(clock, "clock");
         ArrayList<Secret> all = new ArrayList<>(extraHeaders.values());
         all.add(Objects.requireNonNull(urlSecret, "urlSecret"));
+        // A receiver that echoes its request line would echo the path or query, where webhook tokens live.
+        if (url.encodedPath().length() > 1) {
+            all.add(new Secret(url.encodedPath()));
+        }
+        if (url.encodedQuery() != null && !url.encodedQuery().isEmpty()) {
+            all.add(new Secret(url.encodedQuery()));
+        }
         this.secrets = List.copyOf(all);
         this.client = new OkHttpClient.Builder()
                 .followRedirects(false)
