@@ -108,7 +108,7 @@ final class WebhookNotifier implements Notifier {
         for (WebhookPayload.Part part : parts) {
             send(part, notification.deadline());
         }
-        LOG.info("{}: delivered {} event(s) to {} in {} request(s) (webhook-id {})", name, notification.events().size(),
+        LOG.debug("{}: delivered {} event(s) to {} in {} request(s) (webhook-id {})", name, notification.events().size(),
                 origin(), parts.size(), notification.id());
     }
 
