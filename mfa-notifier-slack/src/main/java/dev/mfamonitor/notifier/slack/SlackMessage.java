@@ -26,7 +26,7 @@ import java.util.Optional;
  *
  * <pre>
  * [header]  mfa-monitor: 4 events
- * [section] &lt;!subteam^S1&gt; 1 MFA disabled · 1 New account without MFA · 1 Monitor failed · 1 Baseline
+ * [section] &lt;!subteam^S1&gt; 1 MFA disabled · 1 New account without MFA · 1 Monitor failed · 1 Baseline   (counts, most severe first)
  * [section] *github-acme* (github)
  *           • *MFA disabled* (1): `carol` (was enabled)
  *           • *New account without MFA* (1): `r&amp;amp;d-&amp;lt;bot&amp;gt;`
@@ -83,13 +83,13 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
      */
     public static SlackMessage render(Notification notification, Optional<String> mention) {
         List<ChangeEvent> events = notification.events();
+        List<EventGroup> groups = EventGroup.of(events);
         Map<String, List<EventGroup>> byMonitor = new LinkedHashMap<>();
-        for (EventGroup group : EventGroup.of(events)) {
+        for (EventGroup group : groups) {
             byMonitor.computeIfAbsent(group.monitorId(), k -> new ArrayList<>()).add(group);
         }
-        List<EventGroup> shownOrder = byMonitor.values().stream().flatMap(List::stream).toList();
 
-        String counts = countsByType(shownOrder);
+        String counts = countsByType(groups);
         String prefix = mention.filter(m -> badNews(events)).map(m -> m + " ").orElse("");
         String title = "mfa-monitor: " + events.size() + (events.size() == 1 ? " event" : " events");
         String text = cut(prefix + title + " (" + counts + ")", MAX_TEXT_CHARS);
@@ -195,6 +195,7 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         return name;
     }
 
+    /** Counts per type, most severe first (the order of {@link EventGroup#of}), whatever monitor they are of. */
     private static String countsByType(List<EventGroup> groups) {
         Map<EventType, Integer> counts = new LinkedHashMap<>();
         for (EventGroup group : groups) {
