@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A Slack on loopback for tests: an incoming webhook and the Web API's {@code chat.postMessage} (and
@@ -63,6 +65,7 @@ public final class FakeSlack implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
+    private final ExecutorService executor;
     private final String webhookPath;
     private final String botToken;
     private final String channel;
@@ -78,6 +81,13 @@ public final class FakeSlack implements AutoCloseable {
         this.channel = channel;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        // A thread per request, so that a reply delayed on purpose does not hold back the requests after it.
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "fake-slack");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -200,6 +210,7 @@ public final class FakeSlack implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 
     /**
