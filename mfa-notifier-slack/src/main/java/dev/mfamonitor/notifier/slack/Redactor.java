@@ -31,14 +31,17 @@ final class Redactor {
         return new Redactor(List.of(token));
     }
 
-    /** The exception's class and message, redacted: "ConnectException: Failed to connect to /127.0.0.1:1". */
+    /**
+     * The exception's class and the first line of its message, redacted and at most 200 characters:
+     * "ConnectException: Failed to connect to /127.0.0.1:1".
+     */
     String describe(Throwable failure) {
-        String message = failure.getMessage();
+        String message = failure.getMessage() == null ? null : failure.getMessage().lines().findFirst().orElse("");
         String text = failure.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
         for (Secret secret : secrets) {
             text = secret.redact(text);
         }
-        return text;
+        return text.length() <= 200 ? text : text.substring(0, 199) + "…";
     }
 
 }
