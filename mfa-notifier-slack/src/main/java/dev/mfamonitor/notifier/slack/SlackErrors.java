@@ -2,7 +2,6 @@ package dev.mfamonitor.notifier.slack;
 
 import dev.mfamonitor.spi.Backoff;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -120,17 +119,12 @@ final class SlackErrors {
                 + "Slack notifier; please report it with the log", true);
     }
 
-    /** The Retry-After header of an answer's headers, where OkHttp gave them lower-cased. */
+    /** The first value of a header, by name in any case (OkHttp gives them lower-cased). */
     static Optional<String> header(java.util.Map<String, java.util.List<String>> headers, String name) {
         if (headers == null) {
             return Optional.empty();
         }
         return headers.entrySet().stream().filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase(name))
                 .flatMap(e -> e.getValue().stream()).findFirst();
-    }
-
-    /** The wait to log or show for a Retry-After, for messages. */
-    static String describe(Duration wait) {
-        return dev.mfamonitor.spi.Durations.format(wait);
     }
 }
