@@ -33,7 +33,7 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor github", "monitor inventory", "notifier console",
-                "notifier webhook", "state file");
+                "notifier slack", "notifier webhook", "state file");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
