@@ -6,10 +6,10 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.SectionBlock;
 import com.slack.api.model.block.composition.MarkdownTextObject;
 import com.slack.api.model.block.composition.PlainTextObject;
-import dev.mfamonitor.core.console.TextMessage;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventGroup;
+import dev.mfamonitor.spi.SafeText;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Severity;
@@ -35,16 +35,16 @@ import java.util.Optional;
  *           • *Baseline*: 3 accounts: 2 with MFA, 1 without (alice), 0 not applicable, 0 unknown
  * </pre>
  *
- * <p>Monitors come most severe first, and so do the groups of each monitor (as {@link TextMessage} lists them). Every
+ * <p>Monitors come most severe first, and so do the groups of each monitor (as the console notifier lists them). Every
  * text that comes from a source or a configuration (account names, monitor ids, services, details) is stripped of
- * control, zero-width and bidirectional characters ({@link TextMessage#clean}) and escaped for mrkdwn ({@code &},
+ * control, zero-width and bidirectional characters ({@link SafeText#clean}) and escaped for mrkdwn ({@code &},
  * {@code <}, {@code >}), so that an account called {@code <!channel>} mentions nobody and {@code <https://x|y>} links
  * nowhere; account names are in code spans, so {@code *bold*} stays literal too. Every mrkdwn text is
  * {@code verbatim}, so Slack does not turn bare URLs or channel names into links either.
  *
  * <p>The message always fits Slack's limits: at most {@value #MAX_BLOCKS} blocks, at most {@value #MAX_SECTION_CHARS}
  * characters a section, a header of at most {@value #MAX_HEADER_CHARS}; a group lists at most
- * {@value TextMessage#MAX_NAMES} names and says how many more there are, and groups that do not fit are counted in a
+ * {@value EventGroup#MAX_NAMES} names and says how many more there are, and groups that do not fit are counted in a
  * last line.
  *
  * @param text   the notification text (and the fallback where blocks cannot be shown)
@@ -89,7 +89,7 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
             byMonitor.computeIfAbsent(group.monitorId(), k -> new ArrayList<>()).add(group);
         }
 
-        String counts = countsByType(groups);
+        String counts = EventGroup.countsByType(groups);
         String prefix = mention.filter(m -> badNews(events)).map(m -> m + " ").orElse("");
         String title = "mfa-monitor: " + events.size() + (events.size() == 1 ? " event" : " events");
         String text = cut(prefix + title + " (" + counts + ")", MAX_TEXT_CHARS);
@@ -139,7 +139,7 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
      * make a mention or a link).
      */
     public static String mrkdwn(String text) {
-        return escape(TextMessage.clean(text));
+        return escape(SafeText.clean(text));
     }
 
     private static String escape(String cleaned) {
@@ -151,7 +151,7 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
      * replaced by U+02CB (a backtick would end the code span and let the rest be read as formatting).
      */
     static String codeSpan(String name) {
-        String cleaned = cutCodePoints(TextMessage.clean(name).replace('`', '\u02CB'), MAX_NAME_CHARS);
+        String cleaned = cutCodePoints(SafeText.clean(name).replace('`', '\u02CB'), MAX_NAME_CHARS);
         return "`" + escape(cleaned) + "`";
     }
 
@@ -164,7 +164,7 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
             if (account.isPresent()) {
                 names.add(nameOf(event, account.get()));
             } else {
-                String detail = mrkdwn(cutCodePoints(TextMessage.clean(event.detail()), MAX_DETAIL_CHARS));
+                String detail = mrkdwn(cutCodePoints(SafeText.clean(event.detail()), MAX_DETAIL_CHARS));
                 lines.add(BULLET + label + (detail.isEmpty() ? "" : ": " + detail));
             }
         }
@@ -173,7 +173,7 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
             int shown = 0;
             for (String name : names) {
                 boolean fits = line.length() + (shown == 0 ? 0 : 2) + name.length() + MORE_SUFFIX_ROOM <= budget;
-                if (shown == TextMessage.MAX_NAMES || !fits) {
+                if (shown == EventGroup.MAX_NAMES || !fits) {
                     break;
                 }
                 line.append(shown == 0 ? "" : ", ").append(name);
@@ -193,17 +193,6 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
             return name + " (was " + event.previous().get().configName().replace('_', ' ') + ")";
         }
         return name;
-    }
-
-    /** Counts per type, most severe first (the order of {@link EventGroup#of}), whatever monitor they are of. */
-    private static String countsByType(List<EventGroup> groups) {
-        Map<EventType, Integer> counts = new LinkedHashMap<>();
-        for (EventGroup group : groups) {
-            counts.merge(group.type(), group.events().size(), Integer::sum);
-        }
-        List<String> parts = new ArrayList<>();
-        counts.forEach((type, count) -> parts.add(count + " " + type.words()));
-        return String.join(", ", parts);
     }
 
     private static SectionBlock section(String mrkdwnText) {
