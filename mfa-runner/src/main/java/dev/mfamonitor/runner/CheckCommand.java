@@ -10,7 +10,6 @@ import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.SafeText;
 import org.apache.commons.csv.CSVFormat;
@@ -42,14 +41,11 @@ final class CheckCommand extends ConfiguredCommand {
 
     @Override
     protected ExitCode call(Configuration configuration, PluginRegistry registry) {
-        RunEngine engine;
-        try {
-            engine = createEngine(configuration, registry);
-        } catch (ConfigException e) {
-            configurationError(e);
+        Optional<RunEngine> created = createEngine(configuration, registry);
+        if (created.isEmpty()) {
             return ExitCode.USAGE;
         }
-        try (engine) {
+        try (RunEngine engine = created.get()) {
             Instant now = Instant.now();
             List<Row> rows = new ArrayList<>();
             boolean failed = false;
