@@ -4,8 +4,9 @@ import dev.mfamonitor.core.Configuration;
 import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
-import java.util.Optional;
 import picocli.CommandLine.Command;
+
+import java.util.Optional;
 
 /** {@code validate}: the configuration parses, secrets resolve, every type exists and accepts its keys. Touches nothing else. */
 @Command(name = "validate", description = "Check the configuration: keys, secrets, plugin types. Reads no state, sends nothing.")
