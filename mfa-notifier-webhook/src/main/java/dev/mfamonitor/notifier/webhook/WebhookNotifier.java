@@ -47,6 +47,8 @@ final class WebhookNotifier implements Notifier {
     private final Optional<SigningKey> signingKey;
     private final Map<String, Secret> extraHeaders;
     private final List<Secret> secrets;
+    /** A retry is started only with at least this much time left before the deadline. */
+    private static final Duration MIN_RETRY_WINDOW = Duration.ofMillis(250);
     private final Duration timeout;
     private final int maxEventsPerRequest;
     private final Backoff backoff;
@@ -118,7 +120,9 @@ final class WebhookNotifier implements Notifier {
         String lastProblem = "nothing was sent before the run's deadline";
         for (int attempt = 1; ; attempt++) {
             Duration remaining = Duration.between(clock.instant(), deadline);
-            if (remaining.isNegative() || remaining.isZero()) {
+            // A retry squeezed into the last few milliseconds can only time out, and would replace the receiver's real
+            // answer in the message with "timeout": give up with what the receiver last said instead.
+            if (remaining.isNegative() || remaining.isZero() || (attempt > 1 && remaining.compareTo(MIN_RETRY_WINDOW) < 0)) {
                 throw gaveUp(what, attempt - 1, lastProblem);
             }
             Duration wait;

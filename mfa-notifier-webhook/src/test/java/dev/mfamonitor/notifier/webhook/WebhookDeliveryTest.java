@@ -319,7 +319,7 @@ class WebhookDeliveryTest {
         Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
         receiver.answerByDefault(Answer.status(502));
         Notification notification = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
-                Instant.now().plusMillis(200));
+                Instant.now().plusMillis(1500));
 
         assertThatThrownBy(() -> notifier.deliver(notification))
                 .isInstanceOf(DeliveryException.class)
