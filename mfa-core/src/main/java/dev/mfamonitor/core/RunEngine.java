@@ -55,6 +55,9 @@ public final class RunEngine implements AutoCloseable {
     private final StateStore store;
     private final Map<String, Monitor> monitors;
     private final Map<String, Notifier> notifiers;
+    /** Configuration order: monitors are reported and notifiers served in the order the user wrote them. */
+    private final List<String> monitorOrder;
+    private final List<String> notifierOrder;
     private final Policy policy;
     private final Clock clock;
 
@@ -70,9 +73,6 @@ public final class RunEngine implements AutoCloseable {
             throw new IllegalArgumentException("at least one monitor is required");
         }
     }
-
-    private final List<String> monitorOrder;
-    private final List<String> notifierOrder;
 
     /** A builder for an engine. */
     public static Builder builder() {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param events    the events, in the order they came
  */
 public record EventGroup(String monitorId, String service, EventType type, Severity severity, List<ChangeEvent> events) {
+    /** How many account names a notifier lists for one group before "... and N more". */
+    public static final int MAX_NAMES = 50;
 
     public EventGroup {
         events = List.copyOf(events);
@@ -45,5 +47,18 @@ public record EventGroup(String monitorId, String service, EventType type, Sever
     /** The names of the accounts of this group's events, in order; events without an account are left out. */
     public List<String> accountNames() {
         return events.stream().flatMap(e -> e.account().stream()).map(Account::name).toList();
+    }
+
+    /**
+     * Event counts per type in the order the groups are given, for a message's header: "2 MFA disabled, 1 Baseline".
+     */
+    public static String countsByType(List<EventGroup> groups) {
+        Map<EventType, Integer> counts = new LinkedHashMap<>();
+        for (EventGroup group : groups) {
+            counts.merge(group.type(), group.events().size(), Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        counts.forEach((type, count) -> parts.add(count + " " + type.words()));
+        return String.join(", ", parts);
     }
 }

@@ -10,9 +10,8 @@ import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.core.console.TextMessage;
+import dev.mfamonitor.spi.SafeText;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -42,14 +41,11 @@ final class CheckCommand extends ConfiguredCommand {
 
     @Override
     protected ExitCode call(Configuration configuration, PluginRegistry registry) {
-        RunEngine engine;
-        try {
-            engine = createEngine(configuration, registry);
-        } catch (ConfigException e) {
-            configurationError(e);
+        Optional<RunEngine> created = createEngine(configuration, registry);
+        if (created.isEmpty()) {
             return ExitCode.USAGE;
         }
-        try (engine) {
+        try (RunEngine engine = created.get()) {
             Instant now = Instant.now();
             List<Row> rows = new ArrayList<>();
             boolean failed = false;
@@ -85,9 +81,9 @@ final class CheckCommand extends ConfiguredCommand {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"MONITOR", "SERVICE", "ACCOUNT", "KIND", "MFA", "NOTE"});
         for (Row row : rows) {
-            lines.add(new String[] {TextMessage.clean(row.monitor()), TextMessage.clean(row.service()),
-                    TextMessage.clean(row.account().name()), TextMessage.clean(row.account().kind()),
-                    row.account().mfa().configName(), row.exemption().map(e -> "exception: " + TextMessage.clean(e.reason())).orElse("")});
+            lines.add(new String[] {SafeText.clean(row.monitor()), SafeText.clean(row.service()),
+                    SafeText.clean(row.account().name()), SafeText.clean(row.account().kind()),
+                    row.account().mfa().configName(), row.exemption().map(e -> "exception: " + SafeText.clean(e.reason())).orElse("")});
         }
         int[] widths = new int[6];
         for (String[] line : lines) {

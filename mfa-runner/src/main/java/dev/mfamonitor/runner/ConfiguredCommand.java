@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** A subcommand that reads {@code --config}: loads and checks the whole configuration before touching anything. */
@@ -35,9 +36,14 @@ abstract class ConfiguredCommand implements Callable<Integer> {
     /** Runs the command on a checked configuration. */
     protected abstract ExitCode call(Configuration configuration, PluginRegistry registry);
 
-    /** Creates every plugin, or logs why not; the caller closes the engine. */
-    protected RunEngine createEngine(Configuration configuration, PluginRegistry registry) {
-        return configuration.createEngine(registry);
+    /** Creates every plugin, or logs the configuration error and returns empty; the caller closes the engine. */
+    protected Optional<RunEngine> createEngine(Configuration configuration, PluginRegistry registry) {
+        try {
+            return Optional.of(configuration.createEngine(registry));
+        } catch (ConfigException e) {
+            configurationError(e);
+            return Optional.empty();
+        }
     }
 
     protected int configurationError(ConfigException e) {

@@ -6,12 +6,12 @@ import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.core.RunReport;
 import dev.mfamonitor.core.console.TextMessage;
-import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,14 +44,11 @@ final class RunCommand extends ConfiguredCommand {
             log.error("--dry-run and --interval do not go together: a dry run is one look");
             return ExitCode.USAGE;
         }
-        RunEngine engine;
-        try {
-            engine = createEngine(configuration, registry);
-        } catch (ConfigException e) {
-            configurationError(e);
+        Optional<RunEngine> created = createEngine(configuration, registry);
+        if (created.isEmpty()) {
             return ExitCode.USAGE;
         }
-        try (engine) {
+        try (RunEngine engine = created.get()) {
             RunEngine.RunOptions options = new RunEngine.RunOptions(dryRun, acceptChanges);
             if (every == null) {
                 return once(engine, options);

@@ -4,8 +4,9 @@ import dev.mfamonitor.core.Configuration;
 import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
-import dev.mfamonitor.spi.ConfigException;
 import picocli.CommandLine.Command;
+
+import java.util.Optional;
 
 /** {@code validate}: the configuration parses, secrets resolve, every type exists and accepts its keys. Touches nothing else. */
 @Command(name = "validate", description = "Check the configuration: keys, secrets, plugin types. Reads no state, sends nothing.")
@@ -13,13 +14,13 @@ final class ValidateCommand extends ConfiguredCommand {
 
     @Override
     protected ExitCode call(Configuration configuration, PluginRegistry registry) {
-        try (RunEngine engine = createEngine(configuration, registry)) {
-            System.out.println("configuration OK: " + configuration.monitors().size() + " monitor(s), "
-                    + configuration.notifiers().size() + " notifier(s), state type " + configuration.state().type());
-            return ExitCode.OK;
-        } catch (ConfigException e) {
-            configurationError(e);
+        Optional<RunEngine> created = createEngine(configuration, registry);
+        if (created.isEmpty()) {
             return ExitCode.USAGE;
         }
+        created.get().close();
+        System.out.println("configuration OK: " + configuration.monitors().size() + " monitor(s), "
+                + configuration.notifiers().size() + " notifier(s), state type " + configuration.state().type());
+        return ExitCode.OK;
     }
 }

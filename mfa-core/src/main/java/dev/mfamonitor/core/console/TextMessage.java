@@ -6,6 +6,7 @@ import dev.mfamonitor.spi.EventGroup;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Notification;
+import dev.mfamonitor.spi.SafeText;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ import java.util.Optional;
  */
 public final class TextMessage {
     /** How many account names one group lists before "... and N more". */
-    public static final int MAX_NAMES = 50;
+    public static final int MAX_NAMES = EventGroup.MAX_NAMES;
 
     private TextMessage() {
     }
@@ -61,46 +62,16 @@ public final class TextMessage {
 
         List<String> lines = new ArrayList<>();
         lines.add("mfa-monitor: " + events.size() + (events.size() == 1 ? " event" : " events")
-                + " (" + countsByType(shownOrder) + ")");
+                + " (" + EventGroup.countsByType(shownOrder) + ")");
         lines.add("");
         for (List<EventGroup> monitorGroups : byMonitor.values()) {
             EventGroup first = monitorGroups.get(0);
-            lines.add(clean(first.monitorId()) + " (" + clean(first.service()) + ")");
+            lines.add(SafeText.clean(first.monitorId()) + " (" + SafeText.clean(first.service()) + ")");
             for (EventGroup group : monitorGroups) {
                 lines.addAll(groupLines(group));
             }
         }
         return String.join("\n", lines);
-    }
-
-    /**
-     * Removes what could rewrite a terminal or hide what a text says: C0 and C1 control characters (escape sequences,
-     * carriage returns, line breaks), zero-width characters and bidirectional overrides and isolates (U+200B to
-     * U+200F, U+202A to U+202E, U+2066 to U+2069, U+061C, U+2028, U+2029, U+FEFF). Everything else is kept as is.
-     */
-    public static String clean(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().filter(cp -> !hidden(cp)).forEach(out::appendCodePoint);
-        return out.toString();
-    }
-
-    private static boolean hidden(int cp) {
-        return Character.isISOControl(cp)
-                || (cp >= 0x200B && cp <= 0x200F)
-                || (cp >= 0x202A && cp <= 0x202E)
-                || (cp >= 0x2066 && cp <= 0x2069)
-                || cp == 0x061C || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
-    }
-
-    /** Counts per type, in the order the types first appear in the body below the header. */
-    private static String countsByType(List<EventGroup> groups) {
-        Map<EventType, Integer> counts = new LinkedHashMap<>();
-        for (EventGroup group : groups) {
-            counts.merge(group.type(), group.events().size(), Integer::sum);
-        }
-        List<String> parts = new ArrayList<>();
-        counts.forEach((type, count) -> parts.add(count + " " + type.words()));
-        return String.join(", ", parts);
     }
 
     private static List<String> groupLines(EventGroup group) {
@@ -112,7 +83,7 @@ public final class TextMessage {
                 names.add(nameOf(event, account.get()));
             } else {
                 // Source-level events (baseline, failures, requirements) say what they are in their detail.
-                lines.add("  " + group.type().words() + ": " + clean(event.detail().replace('\n', ' ')));
+                lines.add("  " + group.type().words() + ": " + SafeText.clean(event.detail().replace('\n', ' ')));
             }
         }
         if (!names.isEmpty()) {
@@ -128,7 +99,7 @@ public final class TextMessage {
     }
 
     private static String nameOf(ChangeEvent event, Account account) {
-        String name = clean(account.name());
+        String name = SafeText.clean(account.name());
         Optional<MfaStatus> previous = event.previous();
         if (event.type() == EventType.MFA_DISABLED && previous.isPresent()) {
             return name + " [was " + previous.get().configName() + "]";

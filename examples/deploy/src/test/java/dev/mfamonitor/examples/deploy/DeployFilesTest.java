@@ -1,0 +1,253 @@
+package dev.mfamonitor.examples.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checks the deployment examples without deploying them: what can be parsed is parsed with a real parser (YAML with
+ * Jackson, systemd units with {@code systemd-analyze verify}, JSON-form Dockerfile instructions with Jackson), and the
+ * files are checked against each other: one jar path, one plugin directory, one state directory.
+ */
+class DeployFilesTest {
+    private static final Path DEPLOY = Path.of(System.getProperty("deploy.dir", ".")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("repo.dir", "../..")).toAbsolutePath().normalize();
+    private static final String JAR = "/opt/mfa-monitor/mfa-monitor.jar";
+    private static final String PLUGINS = "/opt/mfa-monitor/plugins";
+    private static final Pattern CRON_FIELD = Pattern.compile("(\\*|\\d+(-\\d+)?)(/\\d+)?(,(\\*|\\d+(-\\d+)?)(/\\d+)?)*");
+    private static final int[][] CRON_RANGES = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}};
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    private static String read(String relative) throws IOException {
+        return Files.readString(DEPLOY.resolve(relative), StandardCharsets.UTF_8);
+    }
+
+    /** Whether five cron fields are well-formed and within their ranges. */
+    static boolean validSchedule(String schedule) {
+        String[] fields = schedule.trim().split("\\s+");
+        if (fields.length != 5) {
+            return false;
+        }
+        for (int i = 0; i < 5; i++) {
+            if (!CRON_FIELD.matcher(fields[i]).matches()) {
+                return false;
+            }
+            Matcher numbers = Pattern.compile("(?<!/)\\b\\d+").matcher(fields[i]);
+            while (numbers.find()) {
+                int n = Integer.parseInt(numbers.group());
+                if (n < CRON_RANGES[i][0] || n > CRON_RANGES[i][1]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void theScheduleCheckerRejectsWhatCronRejects() {
+        assertThat(validSchedule("*/15 * * * *")).isTrue();
+        assertThat(validSchedule("0 6,18 * * 1-5")).isTrue();
+        assertThat(validSchedule("*/15 * * *")).isFalse();
+        assertThat(validSchedule("61 * * * *")).isFalse();
+        assertThat(validSchedule("0 24 * * *")).isFalse();
+        assertThat(validSchedule("every 15 minutes")).isFalse();
+    }
+
+    @Test
+    void theCronLineIsFiveFieldsAUserAndTheRunCommand() throws IOException {
+        List<String> jobs = read("cron/mfa-monitor.cron").lines()
+                .filter(line -> !line.isBlank() && !line.startsWith("#") && !line.matches("[A-Z_]+=.*"))
+                .toList();
+
+        assertThat(jobs).hasSize(1);
+        String[] parts = jobs.get(0).trim().split("\\s+", 7);
+        assertThat(validSchedule(String.join(" ", List.of(parts).subList(0, 5)))).as("schedule of " + jobs.get(0)).isTrue();
+        assertThat(parts[5]).as("the user of an /etc/cron.d line").isEqualTo("mfa-monitor");
+        assertThat(parts[6]).contains("java -jar " + JAR + " run --plugins " + PLUGINS + " --config /etc/mfa-monitor/mfa-monitor.yaml")
+                .doesNotContain("%"); // cron turns an unescaped % into a newline
+    }
+
+    @Test
+    void theSystemdUnitsPassSystemdAnalyzeVerify(@TempDir Path dir) throws Exception {
+        Path service = Files.copy(DEPLOY.resolve("systemd/mfa-monitor.service"), dir.resolve("mfa-monitor.service"));
+        Path timer = Files.copy(DEPLOY.resolve("systemd/mfa-monitor.timer"), dir.resolve("mfa-monitor.timer"));
+        Path output = dir.resolve("verify.out");
+        Process process;
+        try {
+            process = new ProcessBuilder("systemd-analyze", "verify", "--man=no", service.toString(), timer.toString())
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        } catch (IOException e) {
+            throw new AssertionError("systemd-analyze is needed to check the systemd units; install it with "
+                    + "'apt-get install systemd' (it is part of systemd)", e);
+        }
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String said = Files.readString(output);
+
+        // verify exits 0 on many problems it only warns about ("Failed to parse service type, ignoring"): any output fails.
+        assertThat(said).as("systemd-analyze verify output").isEmpty();
+        assertThat(process.exitValue()).isZero();
+    }
+
+    @Test
+    void theServiceRunsTheJarFromTheTimerAsAnUnprivilegedUser() throws IOException {
+        Map<String, String> service = unitKeys(read("systemd/mfa-monitor.service"));
+        Map<String, String> timer = unitKeys(read("systemd/mfa-monitor.timer"));
+
+        assertThat(service).containsEntry("Service.Type", "oneshot").containsEntry("Service.User", "mfa-monitor")
+                .containsEntry("Service.StateDirectory", "mfa-monitor")
+                .containsEntry("Service.ExecStart", "/usr/bin/java -jar " + JAR + " run --plugins " + PLUGINS
+                        + " --config /etc/mfa-monitor/mfa-monitor.yaml");
+        assertThat(timer).containsEntry("Timer.Unit", "mfa-monitor.service").containsEntry("Install.WantedBy", "timers.target");
+    }
+
+    private static Map<String, String> unitKeys(String unit) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        String section = "";
+        for (String line : unit.lines().map(String::trim).toList()) {
+            if (line.startsWith("[") && line.endsWith("]")) {
+                section = line.substring(1, line.length() - 1);
+            } else if (!line.isEmpty() && !line.startsWith("#") && line.contains("=")) {
+                int eq = line.indexOf('=');
+                keys.put(section + "." + line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void theKubernetesCronJobParsesAndKeepsSecretsAndStateWhereTheConfigExpectsThem() throws Exception {
+        List<JsonNode> documents = new ArrayList<>();
+        YAMLMapper yaml = new YAMLMapper();
+        try (var parser = new YAMLFactory().createParser(DEPLOY.resolve("kubernetes/cronjob.yaml").toFile())) {
+            yaml.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+        }
+        assertThat(documents).extracting(d -> d.path("kind").asText())
+                .containsExactly("PersistentVolumeClaim", "ConfigMap", "CronJob");
+        JsonNode claim = documents.get(0);
+        JsonNode configMap = documents.get(1);
+        JsonNode cronJob = documents.get(2);
+
+        assertThat(cronJob.path("apiVersion").asText()).isEqualTo("batch/v1");
+        JsonNode spec = cronJob.path("spec");
+        assertThat(validSchedule(spec.path("schedule").asText())).as("schedule").isTrue();
+        assertThat(spec.path("concurrencyPolicy").asText()).isEqualTo("Forbid");
+        JsonNode job = spec.path("jobTemplate").path("spec");
+        assertThat(job.path("backoffLimit").isInt()).as("backoffLimit is set").isTrue();
+        JsonNode pod = job.path("template").path("spec");
+        assertThat(pod.path("restartPolicy").asText()).isEqualTo("Never");
+        assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.path("containers")).hasSize(1);
+        JsonNode container = pod.path("containers").get(0);
+
+        // Secrets only from a Secret, never as a literal value.
+        assertThat(container.path("env")).isNotEmpty().allSatisfy(env -> {
+            assertThat(env.has("value")).as("literal value of " + env.path("name")).isFalse();
+            assertThat(env.path("valueFrom").path("secretKeyRef").path("name").asText()).isEqualTo("mfa-monitor-secrets");
+        });
+
+        // Every mount names a volume; the state volume is the claim above.
+        Map<String, JsonNode> volumes = new LinkedHashMap<>();
+        pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+        Map<String, String> mounts = new LinkedHashMap<>();
+        container.path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
+        assertThat(volumes.keySet()).containsAll(mounts.values());
+
+        // The configuration in the ConfigMap: its state file is on the claim, its secret comes from the env above.
+        JsonNode config = yaml.readTree(configMap.path("data").path("mfa-monitor.yaml").asText());
+        String statePath = config.path("state").path("path").asText();
+        String stateDir = Path.of(statePath).getParent().toString();
+        assertThat(mounts).containsKey(stateDir);
+        assertThat(volumes.get(mounts.get(stateDir)).path("persistentVolumeClaim").path("claimName").asText())
+                .isEqualTo(claim.path("metadata").path("name").asText());
+        Set<String> envNames = new HashSet<>();
+        container.path("env").forEach(e -> envNames.add(e.path("name").asText()));
+        assertThat(config.path("monitors").get(0).path("token").asText()).isEqualTo("${env:GITLAB_TOKEN}");
+        assertThat(envNames).contains("GITLAB_TOKEN");
+
+        // The arguments name the config where the ConfigMap is mounted, and the image's plugin directory.
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(a -> args.add(a.asText()));
+        assertThat(args).containsExactly("run", "--plugins", PLUGINS, "--config", "/etc/mfa-monitor/mfa-monitor.yaml");
+        assertThat(volumes.get(mounts.get("/etc/mfa-monitor")).path("configMap").path("name").asText())
+                .isEqualTo(configMap.path("metadata").path("name").asText());
+    }
+
+    @Test
+    void theDockerfileBuildsOnTemurin17RunsAsNonRootAndKeepsStateOnAVolume() throws Exception {
+        List<String[]> instructions = dockerInstructions(read("docker/Dockerfile"));
+        Set<String> known = Set.of("FROM", "RUN", "COPY", "ADD", "ENV", "ARG", "USER", "WORKDIR", "VOLUME", "ENTRYPOINT",
+                "CMD", "LABEL", "EXPOSE", "HEALTHCHECK", "STOPSIGNAL", "SHELL", "ONBUILD");
+        assertThat(instructions).allSatisfy(i -> assertThat(known).as("instruction").contains(i[0]));
+        assertThat(instructions.get(0)).containsExactly("FROM", "eclipse-temurin:17-jre");
+
+        List<String> users = instructions.stream().filter(i -> i[0].equals("USER")).map(i -> i[1]).toList();
+        assertThat(users).isNotEmpty();
+        assertThat(users.get(users.size() - 1)).as("the last USER").doesNotMatch("(root|0)(:.*)?");
+
+        Map<String, String> copies = new LinkedHashMap<>();
+        instructions.stream().filter(i -> i[0].equals("COPY")).forEach(i -> {
+            String[] paths = i[1].split("\\s+");
+            copies.put(paths[0], paths[1]);
+        });
+        assertThat(copies).containsEntry("mfa-runner/target/mfa-monitor.jar", JAR)
+                .containsEntry("examples/deploy/docker/plugins/", PLUGINS + "/");
+        // The build context is the repository root: the plugin directory exists there, and the runner builds that jar.
+        assertThat(REPO.resolve("examples/deploy/docker/plugins")).isDirectory();
+        assertThat(Files.readString(REPO.resolve("mfa-runner/pom.xml"))).contains("<finalName>mfa-monitor</finalName>");
+
+        String volume = single(instructions, "VOLUME");
+        assertThat(json.readTree(volume)).containsExactly(json.getNodeFactory().textNode("/var/lib/mfa-monitor"));
+        assertThat(single(instructions, "ENV")).isEqualTo("MFA_MONITOR_PLUGINS=" + PLUGINS);
+        JsonNode entrypoint = json.readTree(single(instructions, "ENTRYPOINT"));
+        assertThat(entrypoint.isArray()).as("ENTRYPOINT in exec form").isTrue();
+        assertThat(entrypoint.toString()).endsWith("\"-jar\",\"" + JAR + "\"]");
+        assertThat(json.readTree(single(instructions, "CMD")).isArray()).as("CMD in exec form").isTrue();
+    }
+
+    private static String single(List<String[]> instructions, String name) {
+        List<String> found = instructions.stream().filter(i -> i[0].equals(name)).map(i -> i[1]).toList();
+        assertThat(found).as(name + " instructions").hasSize(1);
+        return found.get(0);
+    }
+
+    /** Instruction and arguments, continuation lines joined, comments dropped. */
+    private static List<String[]> dockerInstructions(String dockerfile) {
+        List<String[]> result = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : dockerfile.lines().toList()) {
+            String trimmed = line.trim();
+            if (current.length() == 0 && (trimmed.isEmpty() || trimmed.startsWith("#"))) {
+                continue;
+            }
+            if (trimmed.endsWith("\\")) {
+                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+                continue;
+            }
+            current.append(trimmed);
+            String[] parts = current.toString().trim().split("\\s+", 2);
+            result.add(new String[] {parts[0].toUpperCase(java.util.Locale.ROOT), parts.length > 1 ? parts[1] : ""});
+            current.setLength(0);
+        }
+        return result;
+    }
+}

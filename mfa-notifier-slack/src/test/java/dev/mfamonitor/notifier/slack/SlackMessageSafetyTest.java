@@ -1,0 +1,141 @@
+package dev.mfamonitor.notifier.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mfamonitor.spi.Account;
+import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.spi.EventType;
+import dev.mfamonitor.spi.MfaStatus;
+import dev.mfamonitor.testkit.NotifierContract;
+import dev.mfamonitor.testkit.slack.FakeSlack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.mfamonitor.testkit.NotifierContract.accountEvent;
+import static dev.mfamonitor.testkit.NotifierContract.sourceEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Hostile names render as text, and any run, however large, gives one message Slack accepts. */
+class SlackMessageSafetyTest {
+    private final FakeSlack slack = FakeSlack.start();
+
+    @AfterEach
+    void stopSlack() {
+        slack.close();
+    }
+
+    private JsonNode deliver(List<ChangeEvent> events) throws Exception {
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()),
+                SlackTestSupport.RecordingRetries.fast(1).retries)) {
+            notifier.deliver(NotifierContract.notificationOf(events));
+        }
+        assertThat(slack.messages()).as("messages Slack accepted").hasSize(1);
+        return slack.messages().get(0);
+    }
+
+    private static ChangeEvent newAccount(String monitorId, String id, String name) {
+        return accountEvent(monitorId, "github", EventType.NEW_ACCOUNT_WITHOUT_MFA,
+                new Account(id, name, "member", MfaStatus.DISABLED), Optional.empty());
+    }
+
+    @Test
+    void theInjectionCorpusRendersLiterallyWithoutMentionsLinksOrFormatting() throws Exception {
+        List<String> corpus = List.of("<!channel>", "<!here>", "<@U123>", "<https://x|y>", "&amp;", "*bold*", "_x_",
+                "\u202Egnp.exe", "a\u200Bb", "`tick`", "<!subteam^S1|security>");
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < corpus.size(); i++) {
+            events.add(newAccount("github-acme", String.valueOf(i), corpus.get(i)));
+        }
+        events.add(sourceEvent("mon<!here>", "svc&<co>", EventType.MONITOR_FAILED, "monitor",
+                "token rejected: <https://evil.example|reset your MFA> <!everyone>"));
+
+        JsonNode message = deliver(events);
+        String visible = FakeSlack.visibleText(message);
+
+        assertThat(visible).contains(
+                "`&lt;!channel&gt;`", "`&lt;!here&gt;`", "`&lt;@U123&gt;`", "`&lt;https://x|y&gt;`", "`&amp;amp;`",
+                "`*bold*`", "`_x_`", "`gnp.exe`", "`ab`", "`\u02CBtick\u02CB`", "`&lt;!subteam^S1|security&gt;`",
+                "*mon&lt;!here&gt;* (svc&amp;&lt;co&gt;)",
+                "token rejected: &lt;https://evil.example|reset your MFA&gt; &lt;!everyone&gt;");
+        // No mention, link or entity can be made without a raw '<', and none is left; nor any hidden character.
+        assertThat(visible).doesNotContain("<", ">", "\u202E", "\u200B");
+        assertThat(message.path("text").asText()).doesNotContain("<");
+        for (JsonNode block : message.path("blocks")) {
+            if (block.path("text").path("type").asText().equals("mrkdwn")) {
+                assertThat(block.path("text").path("verbatim").asBoolean()).as("verbatim: no automatic links").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aBurstOf2000EventsStaysWithinSlacksLimitsAndSaysHowManyWereLeftOut() throws Exception {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            events.add(newAccount("github-acme", String.valueOf(10_000 + i), String.format("user-%04d", i)));
+        }
+
+        JsonNode message = deliver(events);
+
+        assertWithinLimits(message);
+        String visible = FakeSlack.visibleText(message);
+        assertThat(visible).contains("*New account without MFA* (2000): `user-0000`, `user-0001`",
+                "`user-0049`, … and 1950 more");
+        assertThat(visible).doesNotContain("`user-0050`");
+        assertThat(message.path("text").asText()).isEqualTo("mfa-monitor: 2000 events (2000 New account without MFA)");
+    }
+
+    @Test
+    void moreGroupsThanFitIn50BlocksShowTheMostSevereAndCountTheRest() throws Exception {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            events.add(newAccount(String.format("org-%03d", i), "n" + i, "newcomer" + i));
+            events.add(accountEvent(String.format("org-%03d", i), "github", EventType.MFA_ENABLED,
+                    new Account("e" + i, "fixed" + i, "member", MfaStatus.ENABLED), Optional.of(MfaStatus.DISABLED)));
+        }
+
+        JsonNode message = deliver(events);
+
+        assertWithinLimits(message);
+        assertThat(message.path("blocks")).hasSize(SlackMessage.MAX_BLOCKS);
+        String visible = FakeSlack.visibleText(message);
+        // Header and counts, then one section per monitor for 47 monitors; the last block counts what is left.
+        assertThat(visible).contains("*org-000* (github)\n• *New account without MFA* (1): `newcomer0`\n• *MFA enabled* (1): `fixed0`",
+                "*org-046* (github)", "… and 306 more events in 306 more groups not shown");
+        assertThat(visible).doesNotContain("*org-047*");
+    }
+
+    @Test
+    void hugeHostileNamesAndDetailsAreCutSoThatEverySectionFits() throws Exception {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            events.add(newAccount("github-acme", "id" + i, "<".repeat(5_000) + i));
+        }
+        events.add(sourceEvent("github-acme", "github", EventType.MONITOR_FAILED, "monitor", "&".repeat(10_000)));
+        events.add(sourceEvent("x".repeat(5_000), "y".repeat(5_000), EventType.BASELINE, "baseline", "z".repeat(10_000)));
+
+        JsonNode message = deliver(events);
+
+        assertWithinLimits(message);
+        String visible = FakeSlack.visibleText(message);
+        assertThat(visible).contains("`" + "&lt;".repeat(SlackMessage.MAX_NAME_CHARS - 1) + "…`", "more");
+        assertThat(visible).doesNotContain("<");
+    }
+
+    static void assertWithinLimits(JsonNode message) {
+        JsonNode blocks = message.path("blocks");
+        assertThat(blocks.size()).as("blocks").isLessThanOrEqualTo(SlackMessage.MAX_BLOCKS);
+        for (JsonNode block : blocks) {
+            int length = block.path("text").path("text").asText().length();
+            if (block.path("type").asText().equals("header")) {
+                assertThat(length).as("header text").isLessThanOrEqualTo(SlackMessage.MAX_HEADER_CHARS);
+            } else {
+                assertThat(length).as("section text").isLessThanOrEqualTo(SlackMessage.MAX_SECTION_CHARS);
+            }
+        }
+        assertThat(message.path("text").asText().length()).as("text").isBetween(1, SlackMessage.MAX_TEXT_CHARS);
+    }
+}
