@@ -71,6 +71,10 @@ public final class Configuration {
             throw new ConfigException(source + ": 'monitors' must list at least one monitor");
         }
         List<PluginConfig> notifiers = plugins("notifier", root.get("notifiers"), source, baseDirectory, environment, ids);
+        if (notifiers.isEmpty()) {
+            throw new ConfigException(source + ": 'notifiers' must list at least one notifier; without one, alerts would "
+                    + "have nowhere to go (use type: console to print them)");
+        }
         Set<String> monitorIds = new HashSet<>();
         monitors.forEach(m -> monitorIds.add(m.id()));
         Policy policy = policy(root.get("policy"), source, monitorIds);
@@ -118,7 +122,10 @@ public final class Configuration {
                 created.add(notifier);
                 builder.notifier(config.id(), notifier);
             }
-            return builder.build();
+            List<dev.mfamonitor.spi.Secret> secrets = new ArrayList<>(state.secrets());
+            monitors.forEach(config -> secrets.addAll(config.secrets()));
+            notifiers.forEach(config -> secrets.addAll(config.secrets()));
+            return builder.redact(secrets).build();
         } catch (RuntimeException e) {
             for (AutoCloseable plugin : created) {
                 try {

@@ -67,6 +67,7 @@ public final class DiffEngine {
         // Per good-news event, where its account sits in `after` (-1 for a removed account), to undo it if withheld.
         IntList goodAt = new IntList();
         List<ChangeEvent> other = new ArrayList<>();
+        boolean keptLastKnown = false;
         for (Account now1 : current.accounts()) {
             int at = before.indexOf(now1.id());
             after.add(now1);
@@ -79,6 +80,13 @@ public final class DiffEngine {
             inAfter[at] = true;
             MfaStatus from = was.get(at).mfa();
             MfaStatus to = now1.mfa();
+            if (to == MfaStatus.UNKNOWN && from != MfaStatus.UNKNOWN) {
+                // A blind read keeps the last known status: otherwise disabled -> unknown -> enabled would slip 50
+                // "MFA enabled" past the guard in two quiet steps, and drop the reminders on the way.
+                after.set(after.size() - 1, now1.withMfa(from));
+                keptLastKnown = true;
+                continue;
+            }
             if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
                 // From UNKNOWN too: the account is now seen without MFA and nobody has been told yet.
                 bad.add(accountEvent(monitorId, current, EventType.MFA_DISABLED, now1, Optional.of(from), ""));
@@ -146,7 +154,7 @@ public final class DiffEngine {
             }
         });
         // Most runs keep exactly what the monitor saw: reuse it rather than copy and re-check a million ids.
-        Snapshot accepted = withheld == 0 && !keptUnseen && requirements.equals(current.requirements())
+        Snapshot accepted = withheld == 0 && !keptUnseen && !keptLastKnown && requirements.equals(current.requirements())
                 ? current
                 : new Snapshot(current.service(), current.observedAt(), after, requirements, current.facts(), current.gaps());
         List<ChangeEvent> events = new ArrayList<>();
@@ -209,7 +217,8 @@ public final class DiffEngine {
             MfaStatus from = previous.requirements().getOrDefault(name, MfaStatus.UNKNOWN);
             MfaStatus to = current.requirements().getOrDefault(name, MfaStatus.UNKNOWN);
             EventType type = null;
-            if (from == MfaStatus.ENABLED && to == MfaStatus.DISABLED) {
+            if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
+                // From UNKNOWN too (a requirement never seen before): nobody has been told it is off.
                 type = EventType.REQUIREMENT_DISABLED;
             } else if (from == MfaStatus.DISABLED && to == MfaStatus.ENABLED) {
                 type = EventType.REQUIREMENT_ENABLED;
@@ -297,6 +306,10 @@ public final class DiffEngine {
             }
             Instant last = alertedAt.get(account.id());
             if (last == null) {
+                // Without MFA and never alerted on: an exception stopped covering it (removed from the configuration,
+                // or the account was renamed away from a name-based one). Say so now, not a remind interval later.
+                events.add(accountEvent(monitorId, accepted, EventType.MFA_DISABLED, account, Optional.empty(),
+                        "without MFA and no longer covered by an exception"));
                 alertedAt.put(account.id(), now);
             } else if (policy.remind().isPresent() && !last.plus(policy.remind().get()).isAfter(now)) {
                 events.add(accountEvent(monitorId, accepted, EventType.REMINDER, account, Optional.of(MfaStatus.DISABLED),

@@ -10,6 +10,7 @@ import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.spi.OutboxEntry;
 import dev.mfamonitor.spi.ScanRequest;
+import dev.mfamonitor.spi.Secret;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.spi.StateLockedException;
@@ -60,6 +61,8 @@ public final class RunEngine implements AutoCloseable {
     private final List<String> notifierOrder;
     private final Policy policy;
     private final Clock clock;
+    /** Secrets of the configuration, scrubbed from plugin messages before they are logged, stored or sent. */
+    private final List<Secret> secrets;
 
     private RunEngine(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a state store is required");
@@ -69,8 +72,13 @@ public final class RunEngine implements AutoCloseable {
         this.notifierOrder = List.copyOf(builder.notifiers.keySet());
         this.policy = builder.policy;
         this.clock = builder.clock;
+        this.secrets = List.copyOf(builder.secrets);
         if (monitors.isEmpty()) {
             throw new IllegalArgumentException("at least one monitor is required");
+        }
+        if (notifiers.isEmpty()) {
+            // Without one, every event would be settled the moment it is committed: alerts lost, exit 0.
+            throw new IllegalArgumentException("at least one notifier is required");
         }
     }
 
@@ -106,14 +114,27 @@ public final class RunEngine implements AutoCloseable {
                 return RunReport.refused(ExitCode.INTERNAL, "cannot read state from " + store.describe() + ": " + e.getMessage());
             }
         }
-        try (StateStore.Lock lock = store.lock()) {
-            return new Run(store.load(), options).execute();
+        StateStore.Lock lock;
+        try {
+            lock = store.lock();
         } catch (StateLockedException e) {
             return RunReport.refused(ExitCode.LOCKED, e.getMessage());
+        } catch (IOException e) {
+            return RunReport.refused(ExitCode.INTERNAL, "cannot lock the state " + store.describe() + ": " + e.getMessage());
+        }
+        try {
+            return new Run(store.load(), options).execute();
         } catch (StateUnreadableException e) {
             return RunReport.refused(ExitCode.STATE_UNREADABLE, e.getMessage());
         } catch (IOException e) {
             return RunReport.refused(ExitCode.INTERNAL, "state store " + store.describe() + " failed: " + e.getMessage());
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                // The run is over and committed; the OS releases the lock when the process ends anyway.
+                log.warn("releasing the lock of {} failed: {}", store.describe(), e.toString());
+            }
         }
     }
 
@@ -202,9 +223,14 @@ public final class RunEngine implements AutoCloseable {
         return outcomes;
     }
 
-    private static String describe(Throwable failure) {
+    /** A plugin's failure for people, with every configured secret scrubbed: a third-party plugin may quote its URL. */
+    private String describe(Throwable failure) {
         String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getName() : message;
+        String text = message == null || message.isBlank() ? failure.getClass().getName() : message;
+        for (Secret secret : secrets) {
+            text = secret.redact(text);
+        }
+        return text;
     }
 
     /** The state of one run, changed as the run goes and saved at each step. */
@@ -218,6 +244,9 @@ public final class RunEngine implements AutoCloseable {
         private final Set<String> failedNotifiers = new LinkedHashSet<>();
         private final List<ChangeEvent> newEvents = new ArrayList<>();
         private boolean commitFailed;
+        /** A delivery marked delivered could not be recorded: the next run may send it again. */
+        private boolean recordFailed;
+        private boolean abandonedAny;
 
         Run(StoredState state, RunOptions options) {
             this.start = clock.instant();
@@ -227,11 +256,13 @@ public final class RunEngine implements AutoCloseable {
         }
 
         RunReport execute() {
-            List<String> unknown = outbox.stream().flatMap(e -> e.deliveries().keySet().stream())
-                    .filter(id -> !notifiers.containsKey(id)).distinct().toList();
+            List<String> unknown = outbox.stream().flatMap(e -> e.deliveries().entrySet().stream())
+                    .filter(d -> d.getValue().state() == Delivery.State.PENDING && !notifiers.containsKey(d.getKey()))
+                    .map(Map.Entry::getKey).distinct().toList();
             if (!unknown.isEmpty()) {
-                log.warn("the outbox holds undelivered events for notifiers no longer configured: {}; they are kept until "
-                        + "those notifiers come back", unknown);
+                log.warn("the outbox holds undelivered events for notifiers no longer configured: {}; they count as pending "
+                        + "until those notifiers come back or the give-up age passes, when the configured notifiers are told",
+                        unknown);
             }
             abandonStale();
             deliverAll();
@@ -255,16 +286,20 @@ public final class RunEngine implements AutoCloseable {
         }
 
         private RunReport report(Map<String, List<ChangeEvent>> planned) {
+            // Every notifier the outbox still waits for counts, a renamed or removed one too: its alerts are not sent.
             Map<String, Integer> pending = new TreeMap<>();
-            for (String id : notifierOrder) {
-                int count = pendingFor(id).size();
-                if (count > 0) {
-                    pending.put(id, count);
-                }
+            for (OutboxEntry entry : outbox) {
+                entry.deliveries().forEach((id, delivery) -> {
+                    if (delivery.state() == Delivery.State.PENDING) {
+                        pending.merge(id, 1, Integer::sum);
+                    }
+                });
             }
-            ExitCode code = commitFailed ? ExitCode.INTERNAL
-                    : (!failures.isEmpty() || (!options.dryRun() && !pending.isEmpty())) ? ExitCode.INCOMPLETE : ExitCode.OK;
-            String message = commitFailed ? "could not write the state to " + store.describe() + "; see the log" : "";
+            boolean incomplete = !failures.isEmpty() || abandonedAny || (!options.dryRun() && !pending.isEmpty());
+            ExitCode code = commitFailed || recordFailed ? ExitCode.INTERNAL : incomplete ? ExitCode.INCOMPLETE : ExitCode.OK;
+            String message = commitFailed ? "could not write the state to " + store.describe() + "; see the log"
+                    : recordFailed ? "alerts were delivered but could not be recorded in " + store.describe()
+                    + "; the next run may send them again; see the log" : "";
             return new RunReport(code, message, newEvents, failures, delivered, options.dryRun() ? Map.of() : pending, planned);
         }
 
@@ -281,7 +316,10 @@ public final class RunEngine implements AutoCloseable {
                 Map<String, Delivery> deliveries = new TreeMap<>(entry.deliveries());
                 boolean changed = false;
                 for (Map.Entry<String, Delivery> d : entry.deliveries().entrySet()) {
-                    if (d.getValue().state() == Delivery.State.PENDING && notifiers.containsKey(d.getKey())) {
+                    // Abandon only where someone else can be told: with no other notifier the alert stays pending
+                    // (exit 3, every run) rather than vanish.
+                    boolean someoneElse = notifierOrder.stream().anyMatch(id -> !id.equals(d.getKey()));
+                    if (d.getValue().state() == Delivery.State.PENDING && someoneElse) {
                         deliveries.put(d.getKey(), new Delivery(Delivery.State.ABANDONED, d.getValue().attempts(),
                                 d.getValue().lastAttemptAt(), d.getValue().lastError()));
                         abandoned.merge(d.getKey(), 1, Integer::sum);
@@ -308,12 +346,15 @@ public final class RunEngine implements AutoCloseable {
                 String abandonedBy = event.monitorId().substring("notifier:".length());
                 append(event, id -> !id.equals(abandonedBy));
             }
+            abandonedAny = !events.isEmpty();
         }
 
         private void scanAndDiff() {
+            // The monitors' time starts now, not at the start of the run: delivering what was pending may have taken long.
+            Instant deadline = clock.instant().plus(policy.monitorTimeout());
             Map<String, ScanOutcome> outcomes = scanAll(id -> {
                 MonitorState state = monitorStates.getOrDefault(id, MonitorState.NEW);
-                return new ScanRequest(state.lastGood(), state.lastGood().isEmpty(), start.plus(policy.monitorTimeout()));
+                return new ScanRequest(state.lastGood(), state.lastGood().isEmpty(), deadline);
             });
             DiffEngine diff = new DiffEngine(policy);
             for (String id : monitorOrder) {
@@ -411,8 +452,8 @@ public final class RunEngine implements AutoCloseable {
                     log.warn("notifier '{}' failed; {} event(s) stay pending: {}", id, events.size(), message);
                 });
                 mark(id, pending, now, error);
-                if (!commitFailed) {
-                    persist();
+                if (!commitFailed && !persist()) {
+                    recordFailed = true;
                 }
             }
         }
@@ -496,6 +537,7 @@ public final class RunEngine implements AutoCloseable {
         private final Map<String, Notifier> notifiers = new LinkedHashMap<>();
         private Policy policy = Policy.defaults();
         private Clock clock = Clock.systemUTC();
+        private final List<Secret> secrets = new ArrayList<>();
 
         private Builder() {
         }
@@ -521,6 +563,15 @@ public final class RunEngine implements AutoCloseable {
         /** The policy; {@link Policy#defaults()} unless set. */
         public Builder policy(Policy value) {
             this.policy = Objects.requireNonNull(value, "policy");
+            return this;
+        }
+
+        /**
+         * Secrets the plugins were given; the engine scrubs them from plugin error messages before it logs, stores or
+         * sends them. {@link Configuration#createEngine} passes every secret of the configuration.
+         */
+        public Builder redact(java.util.Collection<Secret> values) {
+            secrets.addAll(values);
             return this;
         }
 

@@ -40,6 +40,7 @@ public final class PluginConfig {
     private final String prefix;
     private final Set<String> used = new LinkedHashSet<>();
     private final List<PluginConfig> sections = new ArrayList<>();
+    private final List<Secret> secretsRead = new ArrayList<>();
 
     /**
      * @param kind          {@code monitor}, {@code notifier} or {@code state}, for messages
@@ -108,7 +109,19 @@ public final class PluginConfig {
 
     /** An optional secret. */
     public Optional<Secret> optionalSecret(String key) {
-        return scalar(key).map(raw -> new Secret(resolve(key, raw)));
+        Optional<Secret> secret = scalar(key).map(raw -> new Secret(resolve(key, raw)));
+        secret.ifPresent(secretsRead::add);
+        return secret;
+    }
+
+    /**
+     * Every secret read so far, nested blocks included, so that whoever created the plugin can scrub them from the
+     * plugin's error messages before logging or storing them.
+     */
+    public List<Secret> secrets() {
+        List<Secret> all = new ArrayList<>(secretsRead);
+        sections.forEach(section -> all.addAll(section.secrets()));
+        return List.copyOf(all);
     }
 
     /** A duration ({@code 30s}, {@code 15m}, {@code 24h}, {@code 7d}, {@code PT15M}) with a default. */

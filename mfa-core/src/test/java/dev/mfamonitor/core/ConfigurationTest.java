@@ -168,6 +168,15 @@ class ConfigurationTest {
     }
 
     @Test
+    void noNotifierIsAnErrorBecauseAlertsWouldHaveNowhereToGo() {
+        Map<String, Object> tree = valid();
+        tree.remove("notifiers");
+
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: 'notifiers' must list at least one notifier; "
+                + "without one, alerts would have nowhere to go (use type: console to print them)");
+    }
+
+    @Test
     void unknownPolicyKey() {
         Map<String, Object> tree = valid();
         tree.put("policy", map("giveUp", "72h"));

@@ -90,7 +90,30 @@ class DiffEngineTest {
         DiffEngine.Result result = diff(snapshot(T0, member("1", "alice", from)), snapshot(T1, after));
 
         assertThat(result.events()).isEmpty();
-        assertThat(result.accepted().accounts()).containsExactly(after);
+        // A blind read (now UNKNOWN) keeps the last known status; everything else is kept as seen.
+        MfaStatus kept = to == MfaStatus.UNKNOWN ? from : to;
+        assertThat(result.accepted().accounts()).containsExactly(after.withMfa(kept));
+    }
+
+    @Test
+    void disabledThroughUnknownToEnabledIsStillGoodNewsForTheGuard() {
+        List<Account> disabled = new java.util.ArrayList<>();
+        List<Account> unknown = new java.util.ArrayList<>();
+        List<Account> enabled = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            disabled.add(member(String.valueOf(i), "user" + i, MfaStatus.DISABLED));
+            unknown.add(member(String.valueOf(i), "user" + i, MfaStatus.UNKNOWN));
+            enabled.add(member(String.valueOf(i), "user" + i, MfaStatus.ENABLED));
+        }
+        DiffEngine.Result blind = diff(snapshot(T0, disabled.toArray(Account[]::new)), snapshot(T1, unknown.toArray(Account[]::new)));
+        assertThat(blind.events()).isEmpty();
+        assertThat(blind.accepted().accounts()).allMatch(a -> a.mfa() == MfaStatus.DISABLED);
+        assertThat(blind.alertedAt()).hasSize(50);
+
+        DiffEngine.Result after = engine.diff(MONITOR, DiffFixtures.next(blind), snapshot(T1.plusSeconds(60),
+                enabled.toArray(Account[]::new)), T1.plusSeconds(60), false);
+        assertThat(types(after)).containsExactly(EventType.CHANGES_WITHHELD);
+        assertThat(after.accepted().accounts()).allMatch(a -> a.mfa() == MfaStatus.DISABLED);
     }
 
     // ---- arrivals, departures, renames ----
@@ -239,13 +262,23 @@ class DiffEngineTest {
     }
 
     @ParameterizedTest(name = "requirement {0} -> {1} gives nothing")
-    @CsvSource({"ENABLED, UNKNOWN", "UNKNOWN, ENABLED", "DISABLED, UNKNOWN", "UNKNOWN, DISABLED"})
+    @CsvSource({"ENABLED, UNKNOWN", "UNKNOWN, ENABLED", "DISABLED, UNKNOWN"})
     void requirementToOrFromUnknownIsNoNews(MfaStatus from, MfaStatus to) {
         String name = "organization requires 2FA";
 
         DiffEngine.Result result = diff(withRequirement(T0, name, from), withRequirement(T1, name, to));
 
         assertThat(result.events()).isEmpty();
+    }
+
+    @Test
+    void requirementFirstSeenDisabledAfterBeingUnreadableIsReported() {
+        String name = "organization requires 2FA";
+
+        DiffEngine.Result result = diff(withRequirement(T0, name, MfaStatus.UNKNOWN), withRequirement(T1, name, MfaStatus.DISABLED));
+
+        assertThat(types(result)).containsExactly(EventType.REQUIREMENT_DISABLED);
+        assertThat(result.events().get(0).previous()).contains(MfaStatus.UNKNOWN);
     }
 
     @Test

@@ -47,8 +47,12 @@ final class DiffFixtures {
         return new Snapshot("github", at, List.of(), Map.of(name, status), Map.of(), List.of());
     }
 
+    /** The state after a run that saw {@code lastGood}: every account without MFA was alerted on then. */
     static MonitorState stateOf(Snapshot lastGood) {
-        return new MonitorState(Optional.of(lastGood), 0, Optional.empty(), Map.of());
+        Map<String, Instant> alertedAt = new java.util.HashMap<>();
+        lastGood.accounts().stream().filter(a -> a.mfa() == MfaStatus.DISABLED)
+                .forEach(a -> alertedAt.put(a.id(), lastGood.observedAt()));
+        return new MonitorState(Optional.of(lastGood), 0, Optional.empty(), alertedAt);
     }
 
     static MonitorState stateOf(Snapshot lastGood, Map<String, Instant> alertedAt) {

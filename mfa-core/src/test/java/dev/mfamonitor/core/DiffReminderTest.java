@@ -13,6 +13,7 @@ import java.util.Map;
 
 import static dev.mfamonitor.core.DiffFixtures.MONITOR;
 import static dev.mfamonitor.core.DiffFixtures.member;
+import static dev.mfamonitor.core.DiffFixtures.next;
 import static dev.mfamonitor.core.DiffFixtures.snapshot;
 import static dev.mfamonitor.core.DiffFixtures.stateOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,11 +94,19 @@ class DiffReminderTest {
     }
 
     @Test
-    void accountWithoutMfaThatWasNeverAlertedStartsItsReminderClockSilently() {
-        DiffEngine.Result result = weekly.diff(MONITOR, stateOf(snapshot(YESTERDAY, alice)), snapshot(NOW, alice), NOW, false);
+    void accountWithoutMfaThatWasNeverAlertedIsAlertedOnceAndStartsItsReminderClock() {
+        // Only an exception that stopped covering the account leaves it without MFA and never alerted on.
+        DiffEngine.Result result = weekly.diff(MONITOR, stateOf(snapshot(YESTERDAY, alice), Map.of()), snapshot(NOW, alice), NOW, false);
 
-        assertThat(result.events()).isEmpty();
+        assertThat(result.events()).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(EventType.MFA_DISABLED);
+            assertThat(event.account().orElseThrow().name()).isEqualTo("alice");
+            assertThat(event.detail()).isEqualTo("without MFA and no longer covered by an exception");
+        });
         assertThat(result.alertedAt()).isEqualTo(Map.of("1", NOW));
+
+        DiffEngine.Result again = weekly.diff(MONITOR, next(result), snapshot(NOW.plusSeconds(60), alice), NOW.plusSeconds(60), false);
+        assertThat(again.events()).isEmpty();
     }
 
     @Test

@@ -106,10 +106,13 @@ final class RunCommand extends ConfiguredCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (stop.getCount() > 0) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+            // First let a hook that is already waiting go on, then try to remove it (too late once shutdown began).
             stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs and halts with the last run's exit code.
+            }
         }
         return last.get();
     }

@@ -41,8 +41,8 @@ final class StatusCommand extends ConfiguredCommand {
         } catch (IOException e) {
             log.error("cannot read the state: {}", e.getMessage());
             return ExitCode.INTERNAL;
-        } catch (Exception e) {
-            log.error("closing the state store failed: {}", e.toString());
+        } catch (RuntimeException e) {
+            log.error("reading the state failed: {}", e.toString());
             return ExitCode.INTERNAL;
         }
         if (state.monitors().isEmpty()) {
@@ -64,7 +64,9 @@ final class StatusCommand extends ConfiguredCommand {
         }
         pending.forEach((notifier, count) -> System.out.println("pending for notifier '" + notifier + "': " + count[0]
                 + " event(s)" + (errors.containsKey(notifier) ? "; last error: " + errors.get(notifier) : "")));
-        return ExitCode.OK;
+        // The same meaning as after a run: 3 when a monitor is failing or deliveries are pending.
+        boolean failing = state.monitors().values().stream().anyMatch(m -> m.failureStreak() > 0);
+        return failing || !pending.isEmpty() ? ExitCode.INCOMPLETE : ExitCode.OK;
     }
 
     private static String describe(String id, MonitorState monitor) {
