@@ -90,6 +90,8 @@ public final class GitHubMonitorProvider implements MonitorProvider {
             throw config.error("privateKey", "is required with appId: the App's private key (.pem), written ${file:PATH} "
                     + "or ${env:NAME}");
         }
+        OptionalLong installation = installationId.isPresent()
+                ? OptionalLong.of(positiveNumber(config, "installationId", installationId.get())) : OptionalLong.empty();
         if (privateKey.get().reveal().isBlank()) {
             throw config.error("privateKey", "is empty; check the variable or file it is read from");
         }
@@ -99,8 +101,6 @@ public final class GitHubMonitorProvider implements MonitorProvider {
         } catch (AppPrivateKey.InvalidKey e) {
             throw config.error("privateKey", e.getMessage());
         }
-        OptionalLong installation = installationId.isPresent()
-                ? OptionalLong.of(positiveNumber(config, "installationId", installationId.get())) : OptionalLong.empty();
         return new GitHubSettings.App(id, privateKey.get(), key, installation);
     }
 
