@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  *     # timeout: 30s  outsideCollaborators: true  weakMfa: true  fullScanInterval: 24h
  * </pre>
  *
+ * <p>Or as a GitHub App, instead of {@code token}: {@code appId: 123456}, {@code privateKey: "${file:app.pem}"} (PKCS#1
+ * as GitHub hands it out, or PKCS#8) and optionally {@code installationId} (looked up by organisation when absent).
+ *
  * <p>Validation only; no request is made until the first snapshot.
  */
 public final class GitHubMonitorProvider implements MonitorProvider {
