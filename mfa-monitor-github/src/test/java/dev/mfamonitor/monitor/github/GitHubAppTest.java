@@ -236,4 +236,33 @@ class GitHubAppTest {
             assertThat(everything).doesNotContain(keyBody.substring(0, 40)).doesNotContain("PRIVATE KEY");
         }
     }
+
+    /** A JWT made here, so that the fake's time and issuer checks are pinned, not just its signature check. */
+    private int exchange(String iss, long iatOffset, long expOffset) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = java.time.Instant.now().getEpochSecond();
+        String signed = b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(("{\"iss\":\"" + iss + "\",\"iat\":" + (now + iatOffset) + ",\"exp\":" + (now + expOffset) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
+        signature.initSign(appKeys.getPrivate());
+        signature.update(signed.getBytes(StandardCharsets.US_ASCII));
+        String jwt = signed + "." + b64.encodeToString(signature.sign());
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(fake.endpoint() + "/app/installations/678/access_tokens"))
+                .header("Authorization", "Bearer " + jwt).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Test
+    void theFakeChecksTheJwtsIssuerAndTimes() throws Exception {
+        assertThat(exchange("12345", -60, 540)).isEqualTo(201);
+        assertThat(exchange("12345", 30, 540)).as("iat within the 60 s drift").isEqualTo(201);
+        assertThat(exchange("12346", -60, 540)).as("another App's id").isEqualTo(401);
+        assertThat(exchange("12345", 120, 540)).as("iat in the future").isEqualTo(401);
+        assertThat(exchange("12345", -700, -90)).as("expired").isEqualTo(401);
+        assertThat(exchange("12345", -60, 1200)).as("exp too far ahead").isEqualTo(401);
+        assertThat(fake.verifiedJwts()).isEqualTo(2);
+    }
 }
