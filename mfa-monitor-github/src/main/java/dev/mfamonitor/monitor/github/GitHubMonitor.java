@@ -6,6 +6,7 @@ import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.ScanRequest;
+import dev.mfamonitor.spi.Secret;
 import dev.mfamonitor.spi.Snapshot;
 import org.kohsuke.github.GHException;
 import org.kohsuke.github.GHFileNotFoundException;
@@ -93,6 +94,7 @@ final class GitHubMonitor implements Monitor {
         boolean full = request.fullScan() || needsFullScan(previous, started);
         Scan scan = new Scan(request.deadline());
         try {
+            scan.connect();
             return full ? scan.full(started, previous) : scan.steady(started, previous.orElseThrow());
         } catch (GHException e) {
             throw scan.failure(e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
@@ -121,16 +123,36 @@ final class GitHubMonitor implements Monitor {
     /** The state of one snapshot: the client bound to this scan's deadline, and what is being read, for messages. */
     private final class Scan {
         private final CapturingConnector connector;
-        private final GitHub github;
+        private final DeadlineBoundedRateLimits limits;
+        private GitHub github;
+        /** The App's installation token of this run, to redact; null with a personal access token. */
+        private Secret installationToken;
         private String reading = "the organization";
 
-        Scan(Instant deadline) throws IOException {
+        Scan(Instant deadline) {
             String organizationPath = URI.create(settings.endpoint()).getPath() + "/orgs/" + settings.organization();
             this.connector = new CapturingConnector(httpClient, settings.timeout(), organizationPath);
-            DeadlineBoundedRateLimits limits = new DeadlineBoundedRateLimits(settings.organization(), deadline, clock);
+            this.limits = new DeadlineBoundedRateLimits(settings.organization(), deadline, clock);
+        }
+
+        /**
+         * Builds the client. A GitHub App first exchanges its JWT for an installation token (one POST, plus the
+         * installation lookup when {@code installationId} is not configured), through the same connector.
+         */
+        void connect() throws IOException {
+            String token;
+            if (settings.auth() instanceof GitHubSettings.App app) {
+                reading = "an installation token of GitHub App " + app.appId();
+                token = new AppInstallationTokens(app, settings.endpoint(), settings.organization(), connector)
+                        .installationToken();
+                installationToken = new Secret(token);
+                reading = "the organization";
+            } else {
+                token = ((GitHubSettings.Token) settings.auth()).token().reveal();
+            }
             this.github = new GitHubBuilder()
                     .withEndpoint(settings.endpoint())
-                    .withOAuthToken(settings.token().reveal(), CLIENT_LOGIN)
+                    .withOAuthToken(token, CLIENT_LOGIN)
                     .withConnector(connector)
                     .withRateLimitHandler(limits.primary())
                     .withAbuseLimitHandler(limits.secondary())
@@ -314,7 +336,10 @@ final class GitHubMonitor implements Monitor {
             String org = settings.organization();
             String message;
             Optional<Throwable> pastDeadline = causeOfType(e, DeadlineBoundedRateLimits.RateLimitedPastDeadline.class);
-            if (pastDeadline.isPresent()) {
+            Optional<Throwable> appFailed = causeOfType(e, AppInstallationTokens.AppAuthenticationFailed.class);
+            if (appFailed.isPresent()) {
+                message = appFailed.get().getMessage();
+            } else if (pastDeadline.isPresent()) {
                 // github-api wraps what a rate-limit handler throws in an HttpException of the limited response.
                 message = pastDeadline.get().getMessage();
             } else if (causeOfType(e, InterruptedIOException.class).isPresent()) {
@@ -323,9 +348,15 @@ final class GitHubMonitor implements Monitor {
                 int code = http.getResponseCode();
                 String said = githubMessage(http);
                 String head = "GitHub answered " + code + " '" + said + "' for org " + org;
-                if (code == 422 && OWNERS_ONLY.equals(said)) {
+                if (code == 422 && OWNERS_ONLY.equals(said) && installationToken != null) {
+                    message = head + ": GitHub App " + appId() + " needs the organization permission \"Members: read\" "
+                            + "(and \"Administration: read\" for the 2FA requirement), accepted on its installation on " + org;
+                } else if (code == 422 && OWNERS_ONLY.equals(said)) {
                     message = head + ": the token's user must be an owner of " + org + " (a classic token also needs the "
                             + "read:org scope, admin:org to see the 2FA requirement)";
+                } else if (code == 401 && installationToken != null) {
+                    message = head + ": GitHub did not accept the installation token of GitHub App " + appId()
+                            + " it had just issued; the next run gets a new one";
                 } else if (code == 401) {
                     message = head + ": the token is wrong, expired or revoked; replace it";
                 } else if (code == 404 && reading.equals("the organization")) {
@@ -345,7 +376,11 @@ final class GitHubMonitor implements Monitor {
                 message = "could not read " + reading + " of org " + org + " from GitHub at " + settings.endpoint() + ": "
                         + e.getClass().getSimpleName() + ": " + e.getMessage();
             }
-            GitHubMonitorException failure = new GitHubMonitorException(redact(message));
+            String safe = redact(message);
+            if (installationToken != null) {
+                safe = installationToken.redact(safe);
+            }
+            GitHubMonitorException failure = new GitHubMonitorException(safe);
             // Keep where it failed, without the foreign message, which may quote a request or response.
             failure.setStackTrace(e.getStackTrace());
             return failure;
@@ -406,7 +441,11 @@ final class GitHubMonitor implements Monitor {
     }
 
     private String redact(String text) {
-        return settings.token().redact(text);
+        return settings.redact(text);
+    }
+
+    private long appId() {
+        return settings.auth() instanceof GitHubSettings.App app ? app.appId() : 0;
     }
 
     @Override

@@ -7,10 +7,11 @@ import dev.mfamonitor.spi.PluginConfig;
 import dev.mfamonitor.spi.Secret;
 
 import java.net.URI;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +27,9 @@ import java.util.regex.Pattern;
  *     # timeout: 30s  outsideCollaborators: true  weakMfa: true  fullScanInterval: 24h
  * </pre>
  *
+ * <p>Or as a GitHub App, instead of {@code token}: {@code appId: 123456}, {@code privateKey: "${file:app.pem}"} (PKCS#1
+ * as GitHub hands it out, or PKCS#8) and optionally {@code installationId} (looked up by organisation when absent).
+ *
  * <p>Validation only; no request is made until the first snapshot.
  */
 public final class GitHubMonitorProvider implements MonitorProvider {
@@ -33,7 +37,6 @@ public final class GitHubMonitorProvider implements MonitorProvider {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DEFAULT_FULL_SCAN_INTERVAL = Duration.ofHours(24);
     private static final Pattern ORGANIZATION = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
-    private static final List<String> APP_KEYS = List.of("appId", "privateKey", "installationId");
 
     @Override
     public String type() {
@@ -53,29 +56,67 @@ public final class GitHubMonitorProvider implements MonitorProvider {
         }
         checkEndpoint(config, endpoint);
         Optional<Secret> token = config.optionalSecret("token");
-        // Read the GitHub App keys so that they are "known", then refuse them plainly rather than ignore them.
-        boolean app = false;
-        for (String key : APP_KEYS) {
-            app |= key.equals("privateKey") ? config.optionalSecret(key).isPresent() : config.optionalString(key).isPresent();
-        }
-        if (app) {
-            throw new ConfigException(config.describe() + ": GitHub App authentication (appId, privateKey, installationId) "
-                    + "is not supported yet; remove those keys and set token: to a personal access token of an owner of "
-                    + organization + ", written ${env:NAME} or ${file:PATH}");
-        }
-        if (token.isEmpty()) {
+        Optional<String> appId = config.optionalString("appId");
+        Optional<Secret> privateKey = config.optionalSecret("privateKey");
+        Optional<String> installationId = config.optionalString("installationId");
+        boolean app = appId.isPresent() || privateKey.isPresent() || installationId.isPresent();
+        GitHubSettings.Auth auth;
+        if (token.isPresent() && app) {
+            throw new ConfigException(config.describe() + ": set either token: (a personal access token of an owner of "
+                    + organization + ") or the GitHub App keys appId:, privateKey: and optionally installationId:, not both");
+        } else if (app) {
+            auth = app(config, organization, appId, privateKey, installationId);
+        } else if (token.isEmpty()) {
             throw config.error("token", "is required: a personal access token of an owner of " + organization
-                    + ", written ${env:NAME} or ${file:PATH}");
-        }
-        if (token.get().reveal().isBlank()) {
+                    + ", written ${env:NAME} or ${file:PATH}; or authenticate as a GitHub App with appId:, privateKey: and "
+                    + "optionally installationId:");
+        } else if (token.get().reveal().isBlank()) {
             throw config.error("token", "is empty; check the variable or file it is read from");
+        } else {
+            auth = new GitHubSettings.Token(token.get());
         }
         Duration timeout = positive(config, "timeout", config.duration("timeout", DEFAULT_TIMEOUT));
         boolean outside = config.bool("outsideCollaborators", true);
         boolean weak = config.bool("weakMfa", true);
         Duration interval = positive(config, "fullScanInterval", config.duration("fullScanInterval", DEFAULT_FULL_SCAN_INTERVAL));
-        GitHubSettings settings = new GitHubSettings(organization, endpoint, token.get(), timeout, outside, weak, interval);
+        GitHubSettings settings = new GitHubSettings(organization, endpoint, auth, timeout, outside, weak, interval);
         return new GitHubMonitor(config.id(), settings, Clock.systemUTC());
+    }
+
+    private static GitHubSettings.App app(PluginConfig config, String organization, Optional<String> appId,
+                                          Optional<Secret> privateKey, Optional<String> installationId) {
+        if (appId.isEmpty()) {
+            throw config.error("appId", "is required with privateKey: the GitHub App's id (App settings, 'App ID')");
+        }
+        long id = positiveNumber(config, "appId", appId.get());
+        if (privateKey.isEmpty()) {
+            throw config.error("privateKey", "is required with appId: the App's private key (.pem), written ${file:PATH} "
+                    + "or ${env:NAME}");
+        }
+        OptionalLong installation = installationId.isPresent()
+                ? OptionalLong.of(positiveNumber(config, "installationId", installationId.get())) : OptionalLong.empty();
+        if (privateKey.get().reveal().isBlank()) {
+            throw config.error("privateKey", "is empty; check the variable or file it is read from");
+        }
+        PrivateKey key;
+        try {
+            key = AppPrivateKey.parse(privateKey.get().reveal());
+        } catch (AppPrivateKey.InvalidKey e) {
+            throw config.error("privateKey", e.getMessage());
+        }
+        return new GitHubSettings.App(id, privateKey.get(), key, installation);
+    }
+
+    private static long positiveNumber(PluginConfig config, String key, String text) {
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw config.error(key, "'" + text.trim() + "' is not valid; expected a whole number greater than zero");
     }
 
     private static void checkEndpoint(PluginConfig config, String endpoint) {

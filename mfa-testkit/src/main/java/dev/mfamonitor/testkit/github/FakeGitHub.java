@@ -1,5 +1,6 @@
 package dev.mfamonitor.testkit.github;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,9 +13,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +45,13 @@ import java.util.stream.Collectors;
  * capped at 100 as on GitHub. A token that is not an owner's gets GitHub's 422 "Only owners can use this filter." for
  * the 2FA filters and a {@code null} {@code two_factor_requirement_enabled}. Failures, rate limits and latency are
  * scripted with {@link #script}; every request is counted.
+ *
+ * <p>GitHub App: after {@link #app}, serves {@code GET /orgs/{org}/installation} and {@code POST
+ * /app/installations/{id}/access_tokens} to a request whose {@code Authorization: Bearer JWT} is a valid RS256 JWT of
+ * that App (signature checked against the App's public key, {@code iss} = the App id, {@code iat} not in the future and
+ * {@code exp} in the future, both with GitHub's 60 s allowance for clock drift, {@code exp} at most ten minutes ahead);
+ * anything else gets 401. The installation tokens it issues are then accepted on the org endpoints like an owner's token;
+ * the JWT itself is not.
  *
  * <p>Simplification: a non-owner sees every member with {@code filter=all} (GitHub would show only public members).
  */
@@ -101,6 +114,9 @@ public final class FakeGitHub implements AutoCloseable {
     private record User(long id, String login, TwoFactor twoFactor, boolean admin, boolean outside) {
     }
 
+    private record App(long appId, PublicKey publicKey, long installationId, boolean installedOnOrg) {
+    }
+
     private record Script(Predicate<Request> when, AtomicInteger remaining, Reply reply) {
     }
 
@@ -116,6 +132,11 @@ public final class FakeGitHub implements AutoCloseable {
     private volatile Boolean requirement = Boolean.TRUE;
     private volatile boolean insecureFilterKnown = true;
     private volatile Duration latency = Duration.ZERO;
+    private volatile App app;
+    private volatile String nextInstallationToken;
+    private final List<String> installationTokens = new CopyOnWriteArrayList<>();
+    private final AtomicInteger verifiedJwts = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
 
     private FakeGitHub(String org) throws IOException {
         this.org = org;
@@ -143,6 +164,38 @@ public final class FakeGitHub implements AutoCloseable {
             tokens.put(token, owner);
         }
         return this;
+    }
+
+    /**
+     * Registers a GitHub App installed on the organisation as installation {@code installationId}; JWTs are checked
+     * against {@code publicKey}.
+     */
+    public FakeGitHub app(long appId, PublicKey publicKey, long installationId) {
+        this.app = new App(appId, Objects.requireNonNull(publicKey), installationId, true);
+        return this;
+    }
+
+    /** Whether the App is installed on the organisation ({@code GET /orgs/{org}/installation} answers 404 if not). */
+    public FakeGitHub appInstalledOnOrg(boolean installed) {
+        App current = Objects.requireNonNull(app, "call app(...) first");
+        this.app = new App(current.appId(), current.publicKey(), current.installationId(), installed);
+        return this;
+    }
+
+    /** Issues {@code token} as the next installation token instead of a random one (a canary for leak tests). */
+    public FakeGitHub nextInstallationToken(String token) {
+        this.nextInstallationToken = Objects.requireNonNull(token);
+        return this;
+    }
+
+    /** The installation tokens issued so far, in order. */
+    public List<String> installationTokens() {
+        return List.copyOf(installationTokens);
+    }
+
+    /** How many App JWTs passed verification. */
+    public int verifiedJwts() {
+        return verifiedJwts.get();
     }
 
     /** Adds (or replaces) a member. */
@@ -261,6 +314,10 @@ public final class FakeGitHub implements AutoCloseable {
     }
 
     private Reply answer(Request request, String authorization) {
+        String base = "/orgs/" + org;
+        if (request.path().startsWith("/app/") || request.path().equals("/app") || request.path().equals(base + "/installation")) {
+            return appAnswer(request, authorization);
+        }
         Boolean owner = ownerOf(authorization);
         if (owner == null) {
             return Reply.error(401, "Bad credentials");
@@ -268,7 +325,6 @@ public final class FakeGitHub implements AutoCloseable {
         if (!request.method().equals("GET")) {
             return Reply.error(404, "Not Found");
         }
-        String base = "/orgs/" + org;
         String path = request.path();
         if (path.equals("/user")) {
             return json(200, userJson(new User(1, "token-user", TwoFactor.ENABLED, owner, false)));
@@ -301,6 +357,105 @@ public final class FakeGitHub implements AutoCloseable {
                     ? new Reply(204, Map.of(), "") : Reply.error(404, "Not Found");
         }
         return Reply.error(404, "Not Found");
+    }
+
+    private Reply appAnswer(Request request, String authorization) {
+        App current = app;
+        if (current == null) {
+            return Reply.error(401, "A JSON web token could not be decoded");
+        }
+        Optional<String> problem = verifyJwt(current, authorization);
+        if (problem.isPresent()) {
+            return Reply.error(401, problem.get());
+        }
+        verifiedJwts.incrementAndGet();
+        String path = request.path();
+        if (request.method().equals("GET") && path.equals("/orgs/" + org + "/installation")) {
+            return current.installedOnOrg() ? json(200, installationJson(current)) : Reply.error(404, "Not Found");
+        }
+        if (request.method().equals("POST") && path.equals("/app/installations/" + current.installationId() + "/access_tokens")) {
+            byte[] bytes = new byte[27];
+            random.nextBytes(bytes);
+            String fixed = nextInstallationToken;
+            nextInstallationToken = null;
+            String token = fixed != null ? fixed : "ghs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).replace('-', 'x').replace('_', 'y');
+            installationTokens.add(token);
+            token(token, true);
+            ObjectNode body = JSON.createObjectNode();
+            body.put("token", token);
+            body.put("expires_at", Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            ObjectNode permissions = body.putObject("permissions");
+            permissions.put("members", "read");
+            permissions.put("organization_administration", "read");
+            body.put("repository_selection", "selected");
+            return json(201, body);
+        }
+        return Reply.error(404, "Not Found");
+    }
+
+    /** Empty when {@code authorization} carries a valid JWT of {@code app}; otherwise GitHub's complaint. */
+    private static Optional<String> verifyJwt(App app, String authorization) {
+        String undecodable = "A JSON web token could not be decoded";
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            return Optional.of(undecodable);
+        }
+        String[] parts = authorization.substring("Bearer ".length()).trim().split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.of(undecodable);
+        }
+        try {
+            Base64.Decoder decoder = Base64.getUrlDecoder();
+            JsonNode header = JSON.readTree(decoder.decode(parts[0]));
+            if (!"RS256".equals(header.path("alg").asText())) {
+                return Optional.of(undecodable);
+            }
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initVerify(app.publicKey());
+            signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!signature.verify(decoder.decode(parts[2]))) {
+                return Optional.of(undecodable);
+            }
+            JsonNode claims = JSON.readTree(decoder.decode(parts[1]));
+            if (!claims.path("iss").asText().equals(Long.toString(app.appId()))) {
+                return Optional.of("Integration not found");
+            }
+            long now = Instant.now().getEpochSecond();
+            if (!claims.path("iat").canConvertToLong() || claims.path("iat").asLong() > now + 60) {
+                return Optional.of("'Issued at' claim ('iat') must be an Integer representing a time in the past");
+            }
+            if (!claims.path("exp").canConvertToLong() || claims.path("exp").asLong() <= now - 60) {
+                return Optional.of("'Expiration time' claim ('exp') must be a numeric value representing the future time at "
+                        + "which the assertion expires");
+            }
+            if (claims.path("exp").asLong() > now + 600 + 60) {
+                return Optional.of("'Expiration time' claim ('exp') is too far in the future");
+            }
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+            return Optional.of(undecodable);
+        }
+    }
+
+    private ObjectNode installationJson(App app) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", app.installationId());
+        node.set("account", orgSummary());
+        node.put("access_tokens_url", "https://api.github.com/app/installations/" + app.installationId() + "/access_tokens");
+        node.put("repositories_url", "https://api.github.com/installation/repositories");
+        node.put("html_url", "https://github.com/organizations/" + org + "/settings/installations/" + app.installationId());
+        node.put("app_id", app.appId());
+        node.put("app_slug", "mfa-monitor");
+        node.put("target_id", 9919);
+        node.put("target_type", "Organization");
+        ObjectNode permissions = node.putObject("permissions");
+        permissions.put("members", "read");
+        permissions.put("organization_administration", "read");
+        node.putArray("events");
+        node.put("created_at", "2026-01-01T00:00:00Z");
+        node.put("updated_at", "2026-01-01T00:00:00Z");
+        node.putNull("single_file_name");
+        node.put("repository_selection", "selected");
+        return node;
     }
 
     private Optional<User> byLogin(String login) {
