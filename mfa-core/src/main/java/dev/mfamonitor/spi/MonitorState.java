@@ -28,4 +28,18 @@ public record MonitorState(Optional<Snapshot> lastGood, int failureStreak, Optio
 
     /** The state of a monitor never run before. */
     public static final MonitorState NEW = new MonitorState(Optional.empty(), 0, Optional.empty(), Map.of());
+
+    /**
+     * The state the engine keeps after a healthy run that saw {@code snapshot}: every account without MFA has been
+     * alerted on (at the snapshot's time). For tests that diff a second snapshot against a first.
+     */
+    public static MonitorState after(Snapshot snapshot) {
+        Map<String, Instant> alerted = new TreeMap<>();
+        for (Account account : snapshot.accounts()) {
+            if (account.mfa() == MfaStatus.DISABLED) {
+                alerted.put(account.id(), snapshot.observedAt());
+            }
+        }
+        return new MonitorState(Optional.of(snapshot), 0, Optional.empty(), alerted);
+    }
 }

@@ -314,7 +314,7 @@ class AwsMonitorTest {
 
         // The engine keeps the unseen account's users and reports the gap, instead of reporting them removed.
         DiffEngine.Result diff = new DiffEngine(Policy.defaults()).diff("aws-test",
-                new MonitorState(Optional.of(first), 0, Optional.empty(), Map.of()), second, Instant.now(), false);
+                MonitorState.after(first), second, Instant.now(), false);
         assertThat(diff.accepted().accounts()).hasSize(6);
         assertThat(diff.events()).extracting(e -> e.type()).containsExactly(EventType.MONITOR_FAILED);
     }

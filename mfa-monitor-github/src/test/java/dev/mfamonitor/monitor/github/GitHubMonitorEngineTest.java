@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GitHubMonitorEngineTest {
     private FakeGitHub fake;
     private final MemoryStore store = new MemoryStore();
+    private final java.util.List<dev.mfamonitor.spi.Notification> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -40,7 +41,8 @@ class GitHubMonitorEngineTest {
     }
 
     private RunReport run(Map<String, Object> extra) {
-        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor("github-acme", GitHubFixture.monitor(fake, extra)).build()) {
+        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor("github-acme", GitHubFixture.monitor(fake, extra))
+                .notifier("recorder", delivered::add).build()) {
             return engine.run();
         }
     }

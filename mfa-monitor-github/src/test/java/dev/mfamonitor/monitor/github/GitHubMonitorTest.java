@@ -61,7 +61,7 @@ class GitHubMonitorTest {
     }
 
     private static List<ChangeEvent> diff(Snapshot before, Snapshot after) {
-        MonitorState state = new MonitorState(Optional.of(before), 0, Optional.empty(), Map.of());
+        MonitorState state = MonitorState.after(before);
         return new DiffEngine(Policy.defaults()).diff("github-acme", state, after, after.observedAt(), false).events();
     }
 

@@ -317,7 +317,7 @@ class GitLabMonitorTest {
         gitlab.twoFactor(7, false);
         Snapshot after = read(monitor(gitlab));
 
-        MonitorState state = new MonitorState(Optional.of(before), 0, Optional.empty(), Map.of());
+        MonitorState state = MonitorState.after(before);
         List<ChangeEvent> events = new DiffEngine(Policy.defaults()).diff("gitlab-corp", state, after, after.observedAt(), false).events();
 
         assertThat(events).singleElement().satisfies(event -> {
