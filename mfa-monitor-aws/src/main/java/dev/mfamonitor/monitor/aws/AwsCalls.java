@@ -18,6 +18,11 @@ import java.util.function.UnaryOperator;
  * what to do. The SDK's own retries are off (see {@link AwsClients}), so this is the only retry loop.
  */
 final class AwsCalls {
+    /** Errors whose message quotes the signed request, and with it the session token. */
+    private static final java.util.Set<String> SIGNATURE_ERRORS = java.util.Set.of("SignatureDoesNotMatch", "IncompleteSignature");
+    private static final java.util.regex.Pattern SECURITY_TOKEN = java.util.regex.Pattern.compile(
+            "(?i)(x-amz-security-token[:=]\\s*|X-Amz-Security-Token=|SessionToken[\"=:>\\s]+)[^\\s&\"<,;]+");
+
     private static final Set<String> DENIED = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
             "AuthorizationError", "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken");
     private static final Set<String> TRANSIENT = Set.of("Throttling", "ThrottlingException", "TooManyRequestsException",
@@ -103,7 +108,8 @@ final class AwsCalls {
         if (e instanceof AwsServiceException service) {
             return new AwsCallFailedException("AWS answered " + describe(service) + " to " + action + " in " + where);
         }
-        return new AwsCallFailedException("could not call " + action + " in " + where + ": " + redact.apply(String.valueOf(e.getMessage())));
+        return new AwsCallFailedException("could not call " + action + " in " + where + ": "
+                + scrub(redact.apply(String.valueOf(e.getMessage()))));
     }
 
     static boolean transientFailure(AwsServiceException e) {
@@ -114,6 +120,15 @@ final class AwsCalls {
     private String describe(AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? "?" : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
-        return e.statusCode() + " " + code + (message == null || message.isBlank() ? "" : " '" + redact.apply(message) + "'");
+        if (SIGNATURE_ERRORS.contains(code)) {
+            // AWS quotes the canonical request in these, session token header included: never pass it on.
+            message = null;
+        }
+        return e.statusCode() + " " + code + (message == null || message.isBlank() ? "" : " '" + scrub(redact.apply(message)) + "'");
+    }
+
+    /** Removes credential material AWS may quote in error text, whatever credentials the monitor runs with. */
+    static String scrub(String text) {
+        return SECURITY_TOKEN.matcher(text).replaceAll("$1****");
     }
 }

@@ -196,9 +196,12 @@ final class GitHubMonitor implements Monitor {
             for (Account was : previous.accounts()) {
                 long id = Long.parseLong(was.id());
                 boolean isMember = was.kind().equals(KIND_MEMBER);
-                Map<Long, String> disabledList = isMember ? disabled : outsideDisabled;
-                if (disabledList.containsKey(id)) {
-                    accounts.put(was.id(), rebuild(was, disabledList.get(id), MfaStatus.DISABLED, insecure));
+                if (disabled.containsKey(id)) {
+                    // On the members' list, whatever it was before (an outside collaborator may have been made a member).
+                    accounts.put(was.id(), isMember ? rebuild(was, disabled.get(id), MfaStatus.DISABLED, insecure)
+                            : newMember(org, id, disabled.get(id), MfaStatus.DISABLED, insecure));
+                } else if (outsideDisabled.containsKey(id)) {
+                    accounts.put(was.id(), outsideCollaborator(id, outsideDisabled.get(id), MfaStatus.DISABLED));
                 } else if (was.mfa() != MfaStatus.DISABLED) {
                     // Not on the short lists and not on them before: unchanged until the next full scan.
                     accounts.put(was.id(), rebuild(was, was.name(), was.mfa(), insecure));
