@@ -98,23 +98,18 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         blocks.add(HeaderBlock.builder().text(PlainTextObject.builder().text(cut(title, MAX_HEADER_CHARS)).build()).build());
         blocks.add(section(cut(prefix + counts.replace(", ", " · "), MAX_SECTION_CHARS)));
 
-        // Keep one block for the line that counts what did not fit; once a group does not fit, neither do the less
-        // severe ones after it, so that what is shown is always the most severe part of the run.
-        Sections sections = new Sections(MAX_BLOCKS - blocks.size() - 1);
-        int omittedEvents = 0;
-        int omittedGroups = 0;
-        for (List<EventGroup> monitorGroups : byMonitor.values()) {
-            EventGroup first = monitorGroups.get(0);
-            sections.startMonitor("*" + mrkdwn(cutCodePoints(first.monitorId(), MAX_ID_CHARS)) + "* ("
-                    + mrkdwn(cutCodePoints(first.service(), MAX_ID_CHARS)) + ")");
-            for (EventGroup group : monitorGroups) {
-                if (omittedGroups > 0 || !sections.tryAdd(groupLines(group, sections.lineBudget()))) {
-                    omittedEvents += group.events().size();
-                    omittedGroups++;
-                }
-            }
+        // Keep one block for the line that counts what did not fit. Monitor by monitor reads best; but when not
+        // everything fits, groups go in across monitors in severity order instead (a monitor's heading coming again
+        // where needed), so that one monitor's reminders or good news never push out another monitor's bad news.
+        int budget = MAX_BLOCKS - blocks.size() - 1;
+        List<EventGroup> byMonitorOrder = byMonitor.values().stream().flatMap(List::stream).toList();
+        Layout layout = Layout.of(byMonitorOrder, budget);
+        if (layout.omittedGroups() > 0) {
+            layout = Layout.of(bySeverityThenMonitor(byMonitor), budget);
         }
-        sections.finish().forEach(s -> blocks.add(section(s)));
+        int omittedEvents = layout.omittedEvents();
+        int omittedGroups = layout.omittedGroups();
+        layout.sections().forEach(s -> blocks.add(section(s)));
         if (omittedGroups > 0) {
             blocks.add(ContextBlock.builder().elements(List.of(markdown("… and " + omittedEvents + " more "
                     + (omittedEvents == 1 ? "event" : "events") + " in " + omittedGroups + " more "
@@ -122,6 +117,45 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
                     + " blocks a message"))).build());
         }
         return new SlackMessage(text, blocks);
+    }
+
+    /** The sections that fit in a block budget, and what did not fit. */
+    private record Layout(List<String> sections, int omittedEvents, int omittedGroups) {
+        /**
+         * Lays groups out in the given order, with a monitor heading wherever the monitor changes; once a group does
+         * not fit, neither do the ones after it, so what is shown is always the front of the order.
+         */
+        static Layout of(List<EventGroup> ordered, int maxBlocks) {
+            Sections sections = new Sections(maxBlocks);
+            int omittedEvents = 0;
+            int omittedGroups = 0;
+            String currentMonitor = null;
+            for (EventGroup group : ordered) {
+                if (omittedGroups == 0 && !group.monitorId().equals(currentMonitor)) {
+                    currentMonitor = group.monitorId();
+                    sections.startMonitor("*" + mrkdwn(cutCodePoints(group.monitorId(), MAX_ID_CHARS)) + "* ("
+                            + mrkdwn(cutCodePoints(group.service(), MAX_ID_CHARS)) + ")");
+                }
+                if (omittedGroups > 0 || !sections.tryAdd(groupLines(group, sections.lineBudget()))) {
+                    omittedEvents += group.events().size();
+                    omittedGroups++;
+                }
+            }
+            return new Layout(sections.finish(), omittedEvents, omittedGroups);
+        }
+    }
+
+    /**
+     * The groups in the order they are shown when not all fit: by severity across monitors, and within one severity each monitor's
+     * groups together (in the order of its first group), so that a run of one severity reads monitor by monitor.
+     */
+    private static List<EventGroup> bySeverityThenMonitor(Map<String, List<EventGroup>> byMonitor) {
+        List<String> monitorOrder = new ArrayList<>(byMonitor.keySet());
+        List<EventGroup> ordered = new ArrayList<>();
+        byMonitor.values().forEach(ordered::addAll);
+        ordered.sort(java.util.Comparator.comparing(EventGroup::severity)
+                .thenComparing(g -> monitorOrder.indexOf(g.monitorId())));
+        return ordered;
     }
 
     /**

@@ -102,10 +102,36 @@ class SlackMessageSafetyTest {
         assertWithinLimits(message);
         assertThat(message.path("blocks")).hasSize(SlackMessage.MAX_BLOCKS);
         String visible = FakeSlack.visibleText(message);
-        // Header and counts, then one section per monitor for 47 monitors; the last block counts what is left.
-        assertThat(visible).contains("*org-000* (github)\n• *New account without MFA* (1): `newcomer0`\n• *MFA enabled* (1): `fixed0`",
-                "*org-046* (github)", "… and 306 more events in 306 more groups not shown");
-        assertThat(visible).doesNotContain("*org-047*");
+        // Header and counts, then the most severe groups across monitors: 47 newcomers before any good news. The last
+        // block counts what is left, so one monitor's good news never pushes out another monitor's bad news.
+        assertThat(visible).contains("*org-000* (github)\n• *New account without MFA* (1): `newcomer0`\n*org-001*",
+                "*org-046* (github)\n• *New account without MFA* (1): `newcomer46`",
+                "… and 353 more events in 353 more groups not shown");
+        assertThat(visible).doesNotContain("*org-047*").doesNotContain("`fixed0`");
+    }
+
+    @Test
+    void oneMonitorsLongGoodNewsNeverPushesOutAnotherMonitorsMfaDisabled() {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int m = 1; m <= 30; m++) {
+            String monitor = String.format("aws-%02d", m);
+            events.add(accountEvent(monitor, "aws", EventType.MFA_DISABLED,
+                    new Account("v" + m, "victim-" + monitor, "user", MfaStatus.DISABLED), Optional.of(MfaStatus.ENABLED)));
+            for (int i = 0; i < 50; i++) {
+                events.add(accountEvent(monitor, "aws", EventType.REMINDER, new Account("r" + m + "-" + i,
+                        String.format("still-without-mfa-%02d-%03d@corp.example.com", m, i), "user", MfaStatus.DISABLED),
+                        Optional.empty()));
+                events.add(accountEvent(monitor, "aws", EventType.MFA_ENABLED, new Account("e" + m + "-" + i,
+                        String.format("turned-mfa-on-now-%02d-%03d@corp.example.com", m, i), "user", MfaStatus.ENABLED),
+                        Optional.empty()));
+            }
+        }
+
+        String shown = SlackMessage.render(NotifierContract.notificationOf(events), Optional.empty()).blocks().toString();
+
+        for (int m = 1; m <= 30; m++) {
+            assertThat(shown).as("MFA disabled on monitor %d", m).contains(String.format("victim-aws-%02d", m));
+        }
     }
 
     @Test
