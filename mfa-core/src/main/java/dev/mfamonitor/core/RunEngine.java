@@ -209,7 +209,7 @@ public final class RunEngine implements AutoCloseable {
                             + dev.mfamonitor.spi.Durations.format(policy.monitorTimeout()) + " (policy.monitorTimeout)"));
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
-                    log.debug("monitor '{}' failed", id, cause);
+                    log.debug("monitor '{}' failed: {} ({})", id, describe(cause), causeChain(cause));
                     outcomes.put(id, new ScanOutcome(null, describe(cause)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -221,6 +221,18 @@ public final class RunEngine implements AutoCloseable {
             threads.forEach(ExecutorService::shutdownNow);
         }
         return outcomes;
+    }
+
+    /**
+     * The classes of a failure and its causes, for debugging. Not the stack trace with its messages: a plugin's
+     * exception may quote a secret the engine does not know about.
+     */
+    private static String causeChain(Throwable failure) {
+        StringBuilder chain = new StringBuilder(failure.getClass().getName());
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            chain.append(" <- ").append(cause.getClass().getName());
+        }
+        return chain.toString();
     }
 
     /** A plugin's failure for people, with every configured secret scrubbed: a third-party plugin may quote its URL. */
@@ -501,7 +513,7 @@ public final class RunEngine implements AutoCloseable {
             if (cause instanceof DeliveryException) {
                 return Optional.of(describe(cause));
             }
-            log.debug("notifier '{}' failed", id, cause);
+            log.debug("notifier '{}' failed: {} ({})", id, describe(cause), causeChain(cause));
             return Optional.of("unexpected " + cause.getClass().getName() + ": " + describe(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

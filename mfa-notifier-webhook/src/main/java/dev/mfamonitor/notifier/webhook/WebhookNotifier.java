@@ -49,6 +49,8 @@ final class WebhookNotifier implements Notifier {
     private final List<Secret> secrets;
     /** A retry is started only with at least this much time left before the deadline. */
     private static final Duration MIN_RETRY_WINDOW = Duration.ofMillis(250);
+    /** Tries per delivery within one run; the next run tries again. */
+    private static final int MAX_ATTEMPTS = 10;
     private final Duration timeout;
     private final int maxEventsPerRequest;
     private final Backoff backoff;
@@ -122,7 +124,8 @@ final class WebhookNotifier implements Notifier {
             Duration remaining = Duration.between(clock.instant(), deadline);
             // A retry squeezed into the last few milliseconds can only time out, and would replace the receiver's real
             // answer in the message with "timeout": give up with what the receiver last said instead.
-            if (remaining.isNegative() || remaining.isZero() || (attempt > 1 && remaining.compareTo(MIN_RETRY_WINDOW) < 0)) {
+            if (remaining.isNegative() || remaining.isZero() || (attempt > 1 && remaining.compareTo(MIN_RETRY_WINDOW) < 0)
+                    || attempt > MAX_ATTEMPTS) {
                 throw gaveUp(what, attempt - 1, lastProblem);
             }
             Duration wait;
@@ -142,7 +145,13 @@ final class WebhookNotifier implements Notifier {
                         lastProblem = "the receiver answered " + status + quotedBody(response)
                                 + retryAfter.map(d -> " and asked to retry after " + d.toSeconds() + " s").orElse("");
                         int retry = attemptCap(attempt);
-                        wait = retryAfter.map(backoff::honour).orElseGet(() -> backoff.delay(retry));
+                        if (retryAfter.isPresent() && !retryAfter.get().equals(backoff.honour(retryAfter.get()))) {
+                            // Asked to wait longer than we ever wait: retrying sooner would only be refused again.
+                            throw gaveUp(what, attempt, lastProblem);
+                        }
+                        // Never less than the backoff: "Retry-After: 0" or a date in the past must not become a tight loop.
+                        Duration backoffDelay = backoff.delay(retry);
+                        wait = retryAfter.map(backoff::honour).filter(d -> d.compareTo(backoffDelay) > 0).orElse(backoffDelay);
                 }
             } catch (ProxyAuthenticationRequired e) {
                 throw new DeliveryException(name + ": " + what + " to " + origin() + " failed: the receiver or a proxy"
