@@ -68,10 +68,14 @@ public final class SlackNotifier implements Notifier {
         }
     }
 
-    SlackNotifier(SlackTransport transport, Optional<String> mention, Retries retries) {
+    /** The longest one HTTP call may take; a retry is started only if it can finish before the deadline. */
+    private final Duration callTimeout;
+
+    SlackNotifier(SlackTransport transport, Optional<String> mention, Retries retries, Duration callTimeout) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.mention = Objects.requireNonNull(mention, "mention");
         this.retries = Objects.requireNonNull(retries, "retries");
+        this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
     }
 
     @Override
@@ -91,12 +95,15 @@ public final class SlackNotifier implements Notifier {
                 throw new DeliveryException("gave up after " + tries + "; last: " + retry.reason()
                         + "; the events stay pending for the next run", false);
             }
-            Duration delay = retry.retryAfter().isPresent() ? retries.backoff().honour(retry.retryAfter().get())
-                    : retries.backoff().delay(attempt);
+            // Never less than the backoff: "Retry-After: 0" must not become a burst of posts.
+            Duration backoffDelay = retries.backoff().delay(attempt);
+            Duration delay = retry.retryAfter().map(retries.backoff()::honour).filter(d -> d.compareTo(backoffDelay) > 0)
+                    .orElse(backoffDelay);
             log.debug("Slack try {} failed: {}; next in {}", attempt, retry.reason(), Durations.format(delay));
             boolean waited;
             try {
-                waited = retries.pause().sleepWithin(delay, notification.deadline());
+                // The next try must be able to finish before the deadline too, not only the wait before it.
+                waited = retries.pause().sleepWithin(delay, notification.deadline().minus(callTimeout));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DeliveryException("interrupted after " + tries + "; last: " + retry.reason(), false);

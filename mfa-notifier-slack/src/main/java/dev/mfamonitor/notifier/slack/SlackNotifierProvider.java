@@ -90,7 +90,8 @@ public final class SlackNotifierProvider implements NotifierProvider {
             }
             checkUrl(config, "webhookUrl", webhookUrl.get().reveal(), true);
             Slack slack = SlackClients.create(timeout, DEFAULT_API_URL);
-            return new SlackNotifier(new WebhookTransport(slack, webhookUrl.get(), username, iconEmoji, clock), mention, retries);
+            return new SlackNotifier(new WebhookTransport(slack, webhookUrl.get(), username, iconEmoji, clock), mention, retries,
+                    timeout);
         }
 
         String bot = token.get().reveal();
@@ -103,7 +104,7 @@ public final class SlackNotifierProvider implements NotifierProvider {
         checkUrl(config, "apiUrl", prefix, false);
         Slack slack = SlackClients.create(timeout, prefix.endsWith("/") ? prefix : prefix + "/");
         return new SlackNotifier(new ChatPostMessageTransport(slack, token.get(), channelId, username, iconEmoji, clock),
-                mention, retries);
+                mention, retries, timeout);
     }
 
     /**
