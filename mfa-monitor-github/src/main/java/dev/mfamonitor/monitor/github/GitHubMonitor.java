@@ -198,7 +198,10 @@ final class GitHubMonitor implements Monitor {
                 boolean isMember = was.kind().equals(KIND_MEMBER);
                 if (disabled.containsKey(id)) {
                     // On the members' list, whatever it was before (an outside collaborator may have been made a member).
-                    accounts.put(was.id(), isMember ? rebuild(was, disabled.get(id), MfaStatus.DISABLED, insecure)
+                    // Newly without 2FA: one membership check refreshes the role, so an owner promoted since the last
+                    // full scan is alerted as an owner (critical), not as a member.
+                    boolean stillDisabled = isMember && was.mfa() == MfaStatus.DISABLED;
+                    accounts.put(was.id(), stillDisabled ? rebuild(was, disabled.get(id), MfaStatus.DISABLED, insecure)
                             : newMember(org, id, disabled.get(id), MfaStatus.DISABLED, insecure));
                 } else if (outsideDisabled.containsKey(id)) {
                     accounts.put(was.id(), outsideCollaborator(id, outsideDisabled.get(id), MfaStatus.DISABLED));

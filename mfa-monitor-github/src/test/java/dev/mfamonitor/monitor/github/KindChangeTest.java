@@ -93,4 +93,21 @@ class KindChangeTest {
             assertThat(diff(baseline, steady)).extracting(ChangeEvent::type).contains(EventType.MFA_DISABLED);
         }
     }
+
+    /** A member made an owner after the last full scan who turns 2FA off is alerted as an owner: critical. */
+    @Test
+    void aMemberPromotedToOwnerSinceTheFullScanWhoDisables2faIsCritical() throws Exception {
+        try (Monitor monitor = monitor(fake)) {
+            Snapshot baseline = monitor.snapshot(first());
+            assertThat(account(baseline, 7).facts()).containsEntry("role", "member");
+
+            fake.member(7, "user7", TwoFactor.DISABLED, true);   // promoted to owner, then 2FA off
+            Snapshot steady = monitor.snapshot(after(baseline));
+
+            assertThat(account(steady, 7).facts()).containsEntry("role", "admin");
+            List<ChangeEvent> events = diff(baseline, steady);
+            assertThat(events).extracting(ChangeEvent::type, ChangeEvent::severity)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(EventType.MFA_DISABLED, dev.mfamonitor.spi.Severity.CRITICAL));
+        }
+    }
 }
