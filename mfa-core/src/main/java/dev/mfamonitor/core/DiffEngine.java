@@ -74,6 +74,8 @@ public final class DiffEngine {
             if (at < 0) {
                 if (now1.mfa() == MfaStatus.DISABLED) {
                     bad.add(accountEvent(monitorId, current, EventType.NEW_ACCOUNT_WITHOUT_MFA, now1, Optional.empty(), ""));
+                } else if (weak(now1)) {
+                    bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.empty(), ""));
                 }
                 continue;
             }
@@ -86,6 +88,9 @@ public final class DiffEngine {
                 after.set(after.size() - 1, now1.withMfa(from));
                 keptLastKnown = true;
                 continue;
+            }
+            if (to == MfaStatus.ENABLED && weak(now1) && !weak(was.get(at))) {
+                bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.of(from), ""));
             }
             if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
                 // From UNKNOWN too: the account is now seen without MFA and nobody has been told yet.
@@ -318,6 +323,11 @@ public final class DiffEngine {
             }
         }
         return events;
+    }
+
+    /** The {@code weakMfa} fact monitors set for SMS second factors and virtual-only root devices. */
+    private static boolean weak(Account account) {
+        return "true".equals(account.facts().get("weakMfa"));
     }
 
     private boolean exempt(String monitorId, Account account, Instant now) {

@@ -13,6 +13,11 @@ public enum EventType {
     REQUIREMENT_DISABLED("MFA requirement disabled", Severity.HIGH, false),
     /** Something could not be delivered to a notifier within the give-up age; sent through the others. */
     DELIVERY_ABANDONED("Alerts abandoned for a notifier", Severity.HIGH, false),
+    /**
+     * An account's second factor is of a weak kind (SMS; only a virtual device on an AWS root account): its
+     * {@code weakMfa} fact became {@code true}, or a new account arrived with it.
+     */
+    WEAK_MFA("Weak MFA", Severity.MEDIUM, false),
     /** An exception that silenced an account has expired. */
     EXCEPTION_EXPIRED("Exception expired", Severity.MEDIUM, false),
     /** A monitor failed; sent once per failure streak. */

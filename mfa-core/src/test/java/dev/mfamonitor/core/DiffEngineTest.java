@@ -116,6 +116,32 @@ class DiffEngineTest {
         assertThat(after.accepted().accounts()).allMatch(a -> a.mfa() == MfaStatus.DISABLED);
     }
 
+    // ---- weak second factors ----
+
+    @Test
+    void anAccountWhoseSecondFactorBecomesWeakIsReported() {
+        Account strong = member("1", "alice", MfaStatus.ENABLED);
+        Account weak = new Account("1", "alice", "member", MfaStatus.ENABLED, "", Map.of("weakMfa", "true"));
+
+        DiffEngine.Result result = diff(snapshot(T0, strong), snapshot(T1, weak));
+
+        assertThat(types(result)).containsExactly(EventType.WEAK_MFA);
+        assertThat(result.events().get(0).severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(result.events().get(0).account().orElseThrow().name()).isEqualTo("alice");
+        assertThat(diff(snapshot(T0, weak), snapshot(T1, weak)).events()).as("still weak: no news").isEmpty();
+        assertThat(diff(snapshot(T0, weak), snapshot(T1, strong)).events()).as("stronger: no alarm").isEmpty();
+    }
+
+    @Test
+    void aNewAccountWithAWeakSecondFactorIsReported() {
+        Account weak = new Account("2", "bob", "member", MfaStatus.ENABLED, "", Map.of("weakMfa", "true"));
+
+        DiffEngine.Result result = diff(snapshot(T0, member("1", "alice", MfaStatus.ENABLED)),
+                snapshot(T1, member("1", "alice", MfaStatus.ENABLED), weak));
+
+        assertThat(types(result)).containsExactly(EventType.WEAK_MFA);
+    }
+
     // ---- arrivals, departures, renames ----
 
     @Test
