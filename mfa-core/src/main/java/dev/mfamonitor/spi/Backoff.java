@@ -52,9 +52,24 @@ public final class Backoff {
         return Duration.ofMillis(floor + ThreadLocalRandom.current().nextLong(ceiling - floor + 1));
     }
 
-    /** The delay to use when the server said {@code Retry-After}: what it asked for, capped at {@code max}. */
-    public Duration honour(Duration retryAfter) {
-        return retryAfter.compareTo(max) > 0 ? max : retryAfter.isNegative() ? Duration.ZERO : retryAfter;
+    /**
+     * The wait before retry number {@code retry}, given the server's {@code Retry-After} if it sent one: never less
+     * than {@link #delay} ({@code Retry-After: 0} or a past date must not become a tight loop), the server's wait when
+     * it asked for more.
+     *
+     * @return empty when the server asked for longer than {@code max}: retrying sooner than asked would only be
+     *         refused again, so give up for this run and leave the work pending
+     */
+    public Optional<Duration> next(int retry, Optional<Duration> retryAfter) {
+        Duration backoff = delay(retry);
+        if (retryAfter.isEmpty()) {
+            return Optional.of(backoff);
+        }
+        Duration asked = retryAfter.get();
+        if (asked.compareTo(max) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(asked.compareTo(backoff) > 0 ? asked : backoff);
     }
 
     /**

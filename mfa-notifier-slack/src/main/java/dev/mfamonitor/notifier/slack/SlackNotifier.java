@@ -95,10 +95,13 @@ public final class SlackNotifier implements Notifier {
                 throw new DeliveryException("gave up after " + tries + "; last: " + retry.reason()
                         + "; the events stay pending for the next run", false);
             }
-            // Never less than the backoff: "Retry-After: 0" must not become a burst of posts.
-            Duration backoffDelay = retries.backoff().delay(attempt);
-            Duration delay = retry.retryAfter().map(retries.backoff()::honour).filter(d -> d.compareTo(backoffDelay) > 0)
-                    .orElse(backoffDelay);
+            Optional<Duration> next = retries.backoff().next(attempt, retry.retryAfter());
+            if (next.isEmpty()) {
+                throw new DeliveryException("gave up after " + tries + ": Slack asked to wait "
+                        + Durations.format(retry.retryAfter().orElseThrow()) + ", longer than mfa-monitor waits in one run; last: "
+                        + retry.reason() + "; the events stay pending for the next run", false);
+            }
+            Duration delay = next.get();
             log.debug("Slack try {} failed: {}; next in {}", attempt, retry.reason(), Durations.format(delay));
             boolean waited;
             try {

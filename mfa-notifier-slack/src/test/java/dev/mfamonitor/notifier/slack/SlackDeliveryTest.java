@@ -68,15 +68,19 @@ class SlackDeliveryTest {
     }
 
     @Test
-    void aLongRetryAfterIsCappedByTheBackoffMaximum() throws Exception {
+    void aRetryAfterLongerThanTheBackoffMaximumEndsTheDeliveryForThisRunWithoutAskingAgain() throws Exception {
         var retries = new SlackTestSupport.RecordingRetries(new Backoff(Duration.ofMillis(1), Duration.ofSeconds(30)), 5);
         slack.enqueue(Reply.rateLimited(3_600));
 
         try (SlackNotifier notifier = webhook(retries.retries)) {
-            notifier.deliver(notification());
+            assertThatThrownBy(() -> notifier.deliver(notification()))
+                    .isInstanceOf(DeliveryException.class)
+                    .hasMessage("gave up after 1 try: Slack asked to wait 1h, longer than mfa-monitor waits in one run; last: "
+                            + "Slack is rate limiting the webhook (429); the events stay pending for the next run");
         }
 
-        assertThat(retries.waits).containsExactly(Duration.ofSeconds(30));
+        assertThat(retries.waits).isEmpty();
+        assertThat(slack.requests()).hasSize(1);
     }
 
     @Test

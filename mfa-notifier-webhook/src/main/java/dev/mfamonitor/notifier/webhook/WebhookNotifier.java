@@ -144,14 +144,11 @@ final class WebhookNotifier implements Notifier {
                         Optional<Duration> retryAfter = Backoff.parseRetryAfter(response.header("Retry-After"), clock.instant());
                         lastProblem = "the receiver answered " + status + quotedBody(response)
                                 + retryAfter.map(d -> " and asked to retry after " + d.toSeconds() + " s").orElse("");
-                        int retry = attemptCap(attempt);
-                        if (retryAfter.isPresent() && !retryAfter.get().equals(backoff.honour(retryAfter.get()))) {
-                            // Asked to wait longer than we ever wait: retrying sooner would only be refused again.
+                        Optional<Duration> next = backoff.next(attemptCap(attempt), retryAfter);
+                        if (next.isEmpty()) {
                             throw gaveUp(what, attempt, lastProblem);
                         }
-                        // Never less than the backoff: "Retry-After: 0" or a date in the past must not become a tight loop.
-                        Duration backoffDelay = backoff.delay(retry);
-                        wait = retryAfter.map(backoff::honour).filter(d -> d.compareTo(backoffDelay) > 0).orElse(backoffDelay);
+                        wait = next.get();
                 }
             } catch (ProxyAuthenticationRequired e) {
                 throw new DeliveryException(name + ": " + what + " to " + origin() + " failed: the receiver or a proxy"
