@@ -4,6 +4,7 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.Delivery;
 import dev.mfamonitor.spi.DeliveryException;
 import dev.mfamonitor.spi.EventType;
+import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorState;
 import dev.mfamonitor.spi.Notification;
@@ -223,6 +224,24 @@ public final class RunEngine implements AutoCloseable {
         return outcomes;
     }
 
+    /** A gap's reason is plugin text that is stored and sent like a failure message: scrub it the same way. */
+    private Snapshot withScrubbedGaps(Snapshot snapshot) {
+        if (snapshot.gaps().isEmpty() || secrets.isEmpty()) {
+            return snapshot;
+        }
+        List<Gap> gaps = snapshot.gaps().stream().map(g -> new Gap(g.scope(), scrub(g.reason()))).toList();
+        return new Snapshot(snapshot.service(), snapshot.observedAt(), snapshot.accounts(), snapshot.requirements(),
+                snapshot.facts(), gaps);
+    }
+
+    private String scrub(String text) {
+        String scrubbed = text;
+        for (Secret secret : secrets) {
+            scrubbed = secret.redact(scrubbed);
+        }
+        return scrubbed;
+    }
+
     /**
      * The classes of a failure and its causes, for debugging. Not the stack trace with its messages: a plugin's
      * exception may quote a secret the engine does not know about.
@@ -238,11 +257,7 @@ public final class RunEngine implements AutoCloseable {
     /** A plugin's failure for people, with every configured secret scrubbed: a third-party plugin may quote its URL. */
     private String describe(Throwable failure) {
         String message = failure.getMessage();
-        String text = message == null || message.isBlank() ? failure.getClass().getName() : message;
-        for (Secret secret : secrets) {
-            text = secret.redact(text);
-        }
-        return text;
+        return scrub(message == null || message.isBlank() ? failure.getClass().getName() : message);
     }
 
     /** The state of one run, changed as the run goes and saved at each step. */
@@ -386,7 +401,7 @@ public final class RunEngine implements AutoCloseable {
                             Optional.of(outcome.failure()), state.alertedAt()));
                     continue;
                 }
-                Snapshot snapshot = outcome.snapshot();
+                Snapshot snapshot = withScrubbedGaps(outcome.snapshot());
                 if (state.failureStreak() > 0) {
                     emit(new ChangeEvent(ChangeEvent.idOf(id, "monitor", EventType.MONITOR_RECOVERED, start),
                             EventType.MONITOR_RECOVERED, Severity.INFO, id, snapshot.service(), Optional.empty(),

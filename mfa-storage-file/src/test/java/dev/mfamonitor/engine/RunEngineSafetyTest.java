@@ -149,4 +149,106 @@ class RunEngineSafetyTest {
         assertThat(state.outbox()).allSatisfy((OutboxEntry e) -> assertThat(e.deliveries().values())
                 .allMatch(d -> d.state() == Delivery.State.DELIVERED || d.lastError().map(x -> !x.contains("canary")).orElse(true)));
     }
+
+    @Test
+    void aGapReasonQuotingAConfiguredSecretIsScrubbedBeforeItIsStoredOrSent() throws Exception {
+        String canary = "canary-gap-77b1";
+        Monitor partial = request -> new dev.mfamonitor.spi.Snapshot("aws", Instant.now(), List.of(member(1, MfaStatus.ENABLED)),
+                Map.of(), Map.of(), List.of(new dev.mfamonitor.spi.Gap("222", "AssumeRole with key " + canary + " was refused")));
+        RecordingNotifier notifier = new RecordingNotifier();
+        try (RunEngine engine = RunEngine.builder().stateStore(store()).monitor(MONITOR, partial).notifier("chat", notifier)
+                .redact(List.of(new Secret(canary))).build()) {
+            RunReport report = engine.run();
+
+            assertThat(report.monitorFailures().get(MONITOR)).isEqualTo("incomplete: 222 (AssumeRole with key **** was refused)");
+        }
+        assertThat(notifier.events()).extracting(e -> e.detail()).allMatch(d -> !d.contains(canary));
+        assertThat(java.nio.file.Files.readString(dir.resolve("state.json"))).doesNotContain(canary).contains("key **** was");
+    }
+
+    @Test
+    void aDeliveryThatCannotBeRecordedIsAnInternalErrorNotAllGood() throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        ScriptedMonitor monitor = new ScriptedMonitor();
+        FlakyStore store = new FlakyStore(store());
+        RecordingNotifier notifier = new RecordingNotifier();
+        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor(MONITOR, monitor).notifier("chat", notifier)
+                .clock(clock).build()) {
+            monitor.then(github(clock.instant(), List.of(member(1, MfaStatus.ENABLED))));
+            assertThat(engine.run().exitCode()).isEqualTo(ExitCode.OK);
+
+            clock.advance(Duration.ofHours(1));
+            monitor.then(github(clock.instant(), List.of(member(1, MfaStatus.DISABLED))));
+            store.failSavesAfter(1); // the commit is written; recording the delivery is not
+            RunReport report = engine.run();
+
+            assertThat(report.exitCode()).isEqualTo(ExitCode.INTERNAL);
+            assertThat(report.message()).startsWith("alerts were delivered but could not be recorded in file ");
+            assertThat(notifier.events()).extracting(e -> e.type()).containsExactly(EventType.BASELINE, EventType.MFA_DISABLED);
+        }
+    }
+
+    @Test
+    void aLockThatFailsToReleaseDoesNotHideTheRunsOutcome() throws Exception {
+        ScriptedMonitor monitor = new ScriptedMonitor();
+        FlakyStore store = new FlakyStore(store());
+        store.failLockRelease();
+        RecordingNotifier notifier = new RecordingNotifier();
+        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor(MONITOR, monitor).notifier("chat", notifier).build()) {
+            monitor.then(github(Instant.now(), List.of(member(1, MfaStatus.ENABLED))));
+
+            RunReport report = engine.run();
+
+            assertThat(report.exitCode()).isEqualTo(ExitCode.OK);
+            assertThat(report.delivered()).isEqualTo(Map.of("chat", 1));
+        }
+    }
+
+    /** The real file store, with saves or the lock release made to fail on demand. */
+    private static final class FlakyStore implements dev.mfamonitor.spi.StateStore {
+        private final FileStateStore delegate;
+        private int savesLeft = Integer.MAX_VALUE;
+        private boolean failLockRelease;
+
+        FlakyStore(FileStateStore delegate) {
+            this.delegate = delegate;
+        }
+
+        void failSavesAfter(int saves) {
+            savesLeft = saves;
+        }
+
+        void failLockRelease() {
+            failLockRelease = true;
+        }
+
+        @Override
+        public Lock lock() throws dev.mfamonitor.spi.StateLockedException, java.io.IOException {
+            Lock lock = delegate.lock();
+            return () -> {
+                lock.close();
+                if (failLockRelease) {
+                    throw new java.io.IOException("disk went away");
+                }
+            };
+        }
+
+        @Override
+        public StoredState load() throws dev.mfamonitor.spi.StateUnreadableException, java.io.IOException {
+            return delegate.load();
+        }
+
+        @Override
+        public void save(StoredState state) throws java.io.IOException {
+            if (savesLeft-- <= 0) {
+                throw new java.io.IOException("No space left on device");
+            }
+            delegate.save(state);
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+    }
 }
