@@ -331,10 +331,7 @@ public final class DiffEngine {
     }
 
     private boolean exempt(String monitorId, Account account, Instant now) {
-        if (policy.exemptions().isEmpty()) {
-            return false;
-        }
-        return policy.exemptions().stream().anyMatch(e -> e.matches(monitorId, account) && e.activeAt(now));
+        return !policy.exemptions().isEmpty() && policy.exemptionFor(monitorId, account, now).isPresent();
     }
 
     private static ChangeEvent accountEvent(String monitorId, Snapshot snapshot, EventType type, Account account,

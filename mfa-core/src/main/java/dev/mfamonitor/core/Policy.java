@@ -42,6 +42,16 @@ public record Policy(Optional<Duration> remind, List<Exemption> exemptions, int 
                 DEFAULT_MONITOR_TIMEOUT, DEFAULT_DELIVERY_TIMEOUT, DEFAULT_GIVE_UP_AFTER);
     }
 
+    /** The exemption that silences this account of this monitor at {@code now}, if one does. */
+    public Optional<Exemption> exemptionFor(String monitorId, dev.mfamonitor.spi.Account account, java.time.Instant now) {
+        for (Exemption exemption : exemptions) {
+            if (exemption.matches(monitorId, account) && exemption.activeAt(now)) {
+                return Optional.of(exemption);
+            }
+        }
+        return Optional.empty();
+    }
+
     public Policy withRemind(Duration interval) {
         return new Policy(Optional.of(interval), exemptions, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, giveUpAfter);
     }

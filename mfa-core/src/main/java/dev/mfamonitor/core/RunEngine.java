@@ -314,14 +314,7 @@ public final class RunEngine implements AutoCloseable {
 
         private RunReport report(Map<String, List<ChangeEvent>> planned) {
             // Every notifier the outbox still waits for counts, a renamed or removed one too: its alerts are not sent.
-            Map<String, Integer> pending = new TreeMap<>();
-            for (OutboxEntry entry : outbox) {
-                entry.deliveries().forEach((id, delivery) -> {
-                    if (delivery.state() == Delivery.State.PENDING) {
-                        pending.merge(id, 1, Integer::sum);
-                    }
-                });
-            }
+            Map<String, Integer> pending = StoredState.pendingByNotifier(outbox);
             boolean incomplete = !failures.isEmpty() || abandonedAny || (!options.dryRun() && !pending.isEmpty());
             ExitCode code = commitFailed || recordFailed ? ExitCode.INTERNAL : incomplete ? ExitCode.INCOMPLETE : ExitCode.OK;
             String message = commitFailed ? "could not write the state to " + store.describe() + "; see the log"

@@ -19,4 +19,20 @@ public record StoredState(Map<String, MonitorState> monitors, List<OutboxEntry> 
         monitors = Map.copyOf(new TreeMap<>(monitors));
         outbox = List.copyOf(outbox);
     }
+
+    /**
+     * Per notifier id, how many outbox entries still wait for it, a notifier no longer configured included; sorted by
+     * id, without notifiers that wait for nothing.
+     */
+    public static Map<String, Integer> pendingByNotifier(List<OutboxEntry> outbox) {
+        Map<String, Integer> pending = new TreeMap<>();
+        for (OutboxEntry entry : outbox) {
+            entry.deliveries().forEach((id, delivery) -> {
+                if (delivery.state() == Delivery.State.PENDING) {
+                    pending.merge(id, 1, Integer::sum);
+                }
+            });
+        }
+        return pending;
+    }
 }

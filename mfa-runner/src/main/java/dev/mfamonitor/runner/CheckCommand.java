@@ -59,8 +59,7 @@ final class CheckCommand extends ConfiguredCommand {
                 snapshot.gaps().forEach(gap -> log.warn("monitor '{}' could not see {}: {}", result.monitorId(), gap.scope(), gap.reason()));
                 failed |= !snapshot.gaps().isEmpty();
                 for (Account account : snapshot.accounts()) {
-                    Optional<Exemption> exemption = engine.policy().exemptions().stream()
-                            .filter(e -> e.matches(result.monitorId(), account) && e.activeAt(now)).findFirst();
+                    Optional<Exemption> exemption = engine.policy().exemptionFor(result.monitorId(), account, now);
                     rows.add(new Row(result.monitorId(), snapshot.service(), account, exemption));
                 }
             }

@@ -49,12 +49,11 @@ final class StatusCommand extends ConfiguredCommand {
             System.out.println("no run has completed yet");
         }
         state.monitors().forEach((id, monitor) -> System.out.println(describe(id, monitor)));
-        Map<String, int[]> pending = new TreeMap<>();
+        Map<String, Integer> pending = StoredState.pendingByNotifier(state.outbox());
         Map<String, String> errors = new TreeMap<>();
         for (OutboxEntry entry : state.outbox()) {
             entry.deliveries().forEach((notifier, delivery) -> {
                 if (delivery.state() == Delivery.State.PENDING) {
-                    pending.computeIfAbsent(notifier, k -> new int[1])[0]++;
                     delivery.lastError().ifPresent(e -> errors.put(notifier, e));
                 }
             });
@@ -62,7 +61,7 @@ final class StatusCommand extends ConfiguredCommand {
         if (pending.isEmpty()) {
             System.out.println("pending deliveries: none");
         }
-        pending.forEach((notifier, count) -> System.out.println("pending for notifier '" + notifier + "': " + count[0]
+        pending.forEach((notifier, count) -> System.out.println("pending for notifier '" + notifier + "': " + count
                 + " event(s)" + (errors.containsKey(notifier) ? "; last error: " + errors.get(notifier) : "")));
         // The same meaning as after a run: 3 when a monitor is failing or deliveries are pending.
         boolean failing = state.monitors().values().stream().anyMatch(m -> m.failureStreak() > 0);

@@ -117,6 +117,7 @@ class PackagedJarIT {
         assertThat(run.stderr()).contains("notifier 'chat' failed").contains("rejected the token ****");
         JarProcess.Result status = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "status", "--config", "mfa-monitor.yaml");
         assertThat(status.stdout()).contains("pending for notifier 'chat': 1 event(s)");
+        assertThat(status.exitCode()).as("status, like run, exits 3 while deliveries are pending").isEqualTo(3);
 
         Files.writeString(config, withCanary.replace("fail: true", "fail: true\n    retries: ${env:MFA_CANARY}"));
         JarProcess.Result badValue = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "-v", "validate", "--config", "mfa-monitor.yaml");

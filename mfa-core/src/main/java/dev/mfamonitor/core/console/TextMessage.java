@@ -29,13 +29,11 @@ import java.util.Optional;
  *
  * <p>Monitors come in the order of their first group in {@link EventGroup#of}, and each monitor's groups in that
  * order; the header counts events per type in the order the types first appear below it. A group of account events
- * lists at most {@value #MAX_NAMES} names and says how many more there are. Every text taken from a source (names,
+ * lists at most {@value EventGroup#MAX_NAMES} names and says how many more there are. Every text taken from a source (names,
  * ids, details) is stripped of control, zero-width and bidirectional-override characters, so that a hostile account
  * name cannot move the cursor, clear the terminal or make the text read differently from what it is.
  */
 public final class TextMessage {
-    /** How many account names one group lists before "... and N more". */
-    public static final int MAX_NAMES = EventGroup.MAX_NAMES;
 
     private TextMessage() {
     }
@@ -89,9 +87,9 @@ public final class TextMessage {
         if (!names.isEmpty()) {
             StringBuilder line = new StringBuilder("  ").append(group.type().words())
                     .append(" (").append(names.size()).append("): ");
-            line.append(String.join(", ", names.subList(0, Math.min(MAX_NAMES, names.size()))));
-            if (names.size() > MAX_NAMES) {
-                line.append(", ... and ").append(names.size() - MAX_NAMES).append(" more");
+            line.append(String.join(", ", names.subList(0, Math.min(EventGroup.MAX_NAMES, names.size()))));
+            if (names.size() > EventGroup.MAX_NAMES) {
+                line.append(", ... and ").append(names.size() - EventGroup.MAX_NAMES).append(" more");
             }
             lines.add(0, line.toString());
         }
