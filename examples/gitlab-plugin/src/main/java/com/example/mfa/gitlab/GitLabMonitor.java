@@ -255,10 +255,9 @@ final class GitLabMonitor implements Monitor {
                 return response;
             }
             if ((status == 429 || status >= 500) && attempt < ATTEMPTS) {
-                int retry = attempt;
-                Duration wait = Backoff.parseRetryAfter(response.headers().firstValue("retry-after").orElse(null), clock.instant())
-                        .map(backoff::honour).orElseGet(() -> backoff.delay(retry));
-                if (Backoff.sleepWithin(wait, deadline, clock)) {
+                Optional<Duration> wait = backoff.next(attempt,
+                        Backoff.parseRetryAfter(response.headers().firstValue("retry-after").orElse(null), clock.instant()));
+                if (wait.isPresent() && Backoff.sleepWithin(wait.get(), deadline, clock)) {
                     continue;
                 }
             }
