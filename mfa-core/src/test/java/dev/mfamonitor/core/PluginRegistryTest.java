@@ -49,8 +49,10 @@ class PluginRegistryTest {
     private static final String NOTIFIER_SPI = "dev.mfamonitor.spi.NotifierProvider";
     /** Where the test providers' classes come from, as the registry reports it. */
     private static final String TEST_CLASSES = PluginRegistryTest.class.getProtectionDomain().getCodeSource().getLocation().getPath();
-    /** What the registry says to do with a plugin of an older SPI, in a test run (no jar manifest, so no version). */
-    private static final String REBUILD = "rebuild it against this mfa-monitor's mfa-spi (SPI version " + SpiVersion.CURRENT + ")";
+    /** What the registry says to do with a plugin of an older SPI: the version is mfa-spi's jar's (none from classes). */
+    private static final String REBUILD = "rebuild it against " + (SpiVersion.class.getPackage().getImplementationVersion() == null
+            ? "this mfa-monitor's mfa-spi" : "mfa-spi " + SpiVersion.class.getPackage().getImplementationVersion())
+            + " (SPI version " + SpiVersion.CURRENT + ")";
 
     @TempDir
     Path pluginDirectory;
