@@ -6,7 +6,7 @@ import dev.mfamonitor.spi.NotifierProvider;
 import dev.mfamonitor.spi.PluginConfig;
 import dev.mfamonitor.spi.PluginProvider;
 import dev.mfamonitor.spi.SpiVersion;
-import dev.mfamonitor.spi.StateStoreProvider;
+import dev.mfamonitor.spi.state.StateStoreProvider;
 
 import java.net.URL;
 import java.security.CodeSource;
@@ -155,7 +155,7 @@ public final class PluginRegistry {
      * @throws ConfigException for an unknown or ambiguous type, a provider's own configuration error, or a key no one
      *                         read; the message says what to do
      */
-    public <T extends AutoCloseable> T create(Kind kind, PluginConfig config, Class<T> product) {
+    public <T extends AutoCloseable> T create(Kind kind, PluginConfig config, dev.mfamonitor.spi.PluginContext context, Class<T> product) {
         Provider provider = provider(kind, config);
         Object created;
         Thread current = Thread.currentThread();
@@ -163,7 +163,7 @@ public final class PluginRegistry {
         // A plugin's libraries may look themselves up through the context class loader: make it the plugin's own.
         current.setContextClassLoader(provider.instance().getClass().getClassLoader());
         try {
-            created = provider.instance().create(config);
+            created = provider.instance().create(config, context);
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
@@ -178,7 +178,9 @@ public final class PluginRegistry {
         }
         T plugin = product.cast(created);
         try {
-            config.requireAllUsed();
+            if (config instanceof dev.mfamonitor.core.config.YamlPluginConfig yaml) {
+                yaml.requireAllUsed();
+            }
         } catch (ConfigException e) {
             try {
                 plugin.close();

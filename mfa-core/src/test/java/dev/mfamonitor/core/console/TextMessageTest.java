@@ -117,7 +117,7 @@ class TextMessageTest {
 
     @Test
     void keepsOrdinaryUnicodeInNames() {
-        assertThat(dev.mfamonitor.spi.SafeText.clean("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD"))
+        assertThat(dev.mfamonitor.support.SafeText.clean("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD"))
                 .isEqualTo("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD");
     }
 
