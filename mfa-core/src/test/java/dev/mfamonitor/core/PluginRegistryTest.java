@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * seen by that test only.
  */
 class PluginRegistryTest {
+    private static final dev.mfamonitor.spi.PluginContext CONTEXT = dev.mfamonitor.core.context.EnginePluginContext.system(
+            "test", "test plugin", new dev.mfamonitor.core.context.SecretRedactor());
+
     private static final String MONITOR_SPI = "dev.mfamonitor.spi.MonitorProvider";
     /** Where the test providers' classes come from, as the registry reports it. */
     private static final String TEST_CLASSES = PluginRegistryTest.class.getProtectionDomain().getCodeSource().getLocation().getPath();
@@ -59,7 +62,7 @@ class PluginRegistryTest {
     void unknownTypeListsExactlyTheAvailableTypes() throws IOException {
         PluginRegistry registry = discover(AlphaMonitorProvider.class.getName(), BetaMonitorProvider.class.getName());
 
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("okta-main", "okta", Map.of()), Monitor.class))
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("okta-main", "okta", Map.of()), CONTEXT, Monitor.class))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'okta-main' has type 'okta', which no plugin provides; available monitor types: alpha, beta."
                         + " Check the spelling, or add the jar of the plugin that provides it to the plugin directory");
@@ -69,11 +72,11 @@ class PluginRegistryTest {
     void unknownTypeOfOneOfOurModulesSaysWhichJarToAdd() throws IOException {
         PluginRegistry registry = discover(AlphaMonitorProvider.class.getName());
 
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("github-acme", "github", Map.of()), Monitor.class))
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("github-acme", "github", Map.of()), CONTEXT, Monitor.class))
                 .hasMessage("monitor 'github-acme' has type 'github', which no plugin provides; available monitor types: alpha."
                         + " Add mfa-monitor-github.jar to the plugin directory");
-        PluginConfig slack = new PluginConfig("notifier", "security-slack", "slack", Map.of(), pluginDirectory, name -> null);
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.NOTIFIER, slack, Notifier.class))
+        PluginConfig slack = new dev.mfamonitor.core.config.YamlPluginConfig("notifier", "security-slack", "slack", Map.of(), pluginDirectory, name -> null);
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.NOTIFIER, slack, CONTEXT, Notifier.class))
                 .hasMessage("notifier 'security-slack' has type 'slack', which no plugin provides; available notifier types:"
                         + " (none). Add mfa-notifier-slack.jar to the plugin directory");
     }
@@ -82,7 +85,7 @@ class PluginRegistryTest {
     void twoProvidersOfOneTypeFailNamingBothClasses() throws IOException {
         PluginRegistry registry = discover(AlphaMonitorProvider.class.getName(), SecondAlphaMonitorProvider.class.getName());
 
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("github-acme", "alpha", Map.of()), Monitor.class))
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("github-acme", "alpha", Map.of()), CONTEXT, Monitor.class))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'github-acme' (type alpha): 2 plugins provide monitor type 'alpha': "
                         + AlphaMonitorProvider.class.getName() + " (" + TEST_CLASSES + ") and "
@@ -102,14 +105,14 @@ class PluginRegistryTest {
         assertThat(failure.describe()).isEqualTo("monitor provider " + ThrowingMonitorProvider.class.getName() + " from "
                 + TEST_CLASSES + " failed to load: java.lang.IllegalStateException: licence file /etc/vendor.lic is missing");
         assertThat(monitorTypes(registry)).containsExactly("alpha");
-        assertThat(registry.create(PluginRegistry.Kind.MONITOR, config("m", "alpha", Map.of()), Monitor.class)).isNotNull();
+        assertThat(registry.create(PluginRegistry.Kind.MONITOR, config("m", "alpha", Map.of()), CONTEXT, Monitor.class)).isNotNull();
     }
 
     @Test
     void unknownTypeMessageMentionsProvidersThatFailedToLoad() throws IOException {
         PluginRegistry registry = discover(ThrowingMonitorProvider.class.getName(), AlphaMonitorProvider.class.getName());
 
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("vendor-main", "vendor", Map.of()), Monitor.class))
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("vendor-main", "vendor", Map.of()), CONTEXT, Monitor.class))
                 .hasMessage("monitor 'vendor-main' has type 'vendor', which no plugin provides; available monitor types: alpha."
                         + " Check the spelling, or add the jar of the plugin that provides it to the plugin directory"
                         + "; note: monitor provider " + ThrowingMonitorProvider.class.getName() + " from " + TEST_CLASSES
@@ -156,7 +159,7 @@ class PluginRegistryTest {
     void onlyConfiguredProvidersCreateAnything() throws IOException {
         PluginRegistry registry = discover(AlphaMonitorProvider.class.getName(), BetaMonitorProvider.class.getName());
 
-        registry.create(PluginRegistry.Kind.MONITOR, config("github-acme", "alpha", Map.of("organization", "acme")), Monitor.class);
+        registry.create(PluginRegistry.Kind.MONITOR, config("github-acme", "alpha", Map.of("organization", "acme")), CONTEXT, Monitor.class);
 
         assertThat(AlphaMonitorProvider.CREATED).hasSize(1);
         assertThat(BetaMonitorProvider.CREATES).hasValue(0);
@@ -167,7 +170,7 @@ class PluginRegistryTest {
         PluginRegistry registry = discover(AlphaMonitorProvider.class.getName());
         PluginConfig config = config("github-acme", "alpha", Map.of("organization", "acme", "tokn", "${env:GITHUB_TOKEN}"));
 
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config, Monitor.class))
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config, CONTEXT, Monitor.class))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("property 'tokn' is not used by monitor 'github-acme' (type alpha); known: organization, token");
         assertThat(AlphaMonitorProvider.CREATED).hasSize(1);
@@ -178,7 +181,7 @@ class PluginRegistryTest {
     void providersConfigErrorPassesThroughUnchanged() throws IOException {
         PluginRegistry registry = discover(BetaMonitorProvider.class.getName());
 
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("b", "beta", Map.of("fail", true)), Monitor.class))
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("b", "beta", Map.of("fail", true)), CONTEXT, Monitor.class))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'b' (type beta): property 'fail': told to fail");
     }
@@ -193,7 +196,7 @@ class PluginRegistryTest {
     }
 
     private PluginConfig config(String id, String type, Map<String, ?> values) {
-        return new PluginConfig("monitor", id, type, values, pluginDirectory, name -> null);
+        return new dev.mfamonitor.core.config.YamlPluginConfig("monitor", id, type, values, pluginDirectory, name -> null);
     }
 
     private static List<String> monitorTypes(PluginRegistry registry) {
@@ -227,7 +230,7 @@ class PluginRegistryTest {
                     + ", newer than this mfa-monitor's SPI version " + SpiVersion.CURRENT + "; upgrade mfa-monitor or use a "
                     + "build of the plugin for SPI version " + SpiVersion.CURRENT);
         });
-        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("next", "future", Map.of()), Monitor.class))
+        assertThatThrownBy(() -> registry.create(PluginRegistry.Kind.MONITOR, config("next", "future", Map.of()), CONTEXT, Monitor.class))
                 .hasMessageContaining("has type 'future', which no plugin provides")
                 .hasMessageContaining("SPI version " + (SpiVersion.CURRENT + 1));
     }
@@ -245,7 +248,7 @@ class PluginRegistryTest {
         }
 
         @Override
-        public Monitor create(PluginConfig config) {
+        public Monitor create(PluginConfig config, dev.mfamonitor.spi.PluginContext context) {
             throw new AssertionError("a refused provider is never asked to create anything");
         }
     }
@@ -259,7 +262,12 @@ class PluginRegistryTest {
         }
 
         @Override
-        public Monitor create(PluginConfig config) {
+        public int spiVersion() {
+            return dev.mfamonitor.spi.SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Monitor create(PluginConfig config, dev.mfamonitor.spi.PluginContext context) {
             config.optionalString("organization");
             config.optionalSecret("token");
             InertMonitor monitor = new InertMonitor();
@@ -276,7 +284,12 @@ class PluginRegistryTest {
         }
 
         @Override
-        public Monitor create(PluginConfig config) {
+        public int spiVersion() {
+            return dev.mfamonitor.spi.SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Monitor create(PluginConfig config, dev.mfamonitor.spi.PluginContext context) {
             return new InertMonitor();
         }
     }
@@ -291,7 +304,12 @@ class PluginRegistryTest {
         }
 
         @Override
-        public Monitor create(PluginConfig config) {
+        public int spiVersion() {
+            return dev.mfamonitor.spi.SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Monitor create(PluginConfig config, dev.mfamonitor.spi.PluginContext context) {
             CREATES.incrementAndGet();
             if (config.bool("fail", false)) {
                 throw config.error("fail", "told to fail");
@@ -308,7 +326,12 @@ class PluginRegistryTest {
         }
 
         @Override
-        public Notifier create(PluginConfig config) {
+        public int spiVersion() {
+            return dev.mfamonitor.spi.SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Notifier create(PluginConfig config, dev.mfamonitor.spi.PluginContext context) {
             throw new AssertionError("never created");
         }
     }
@@ -325,7 +348,12 @@ class PluginRegistryTest {
         }
 
         @Override
-        public Monitor create(PluginConfig config) {
+        public int spiVersion() {
+            return dev.mfamonitor.spi.SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Monitor create(PluginConfig config, dev.mfamonitor.spi.PluginContext context) {
             throw new AssertionError("never created");
         }
     }
@@ -342,7 +370,12 @@ class PluginRegistryTest {
         }
 
         @Override
-        public Monitor create(PluginConfig config) {
+        public int spiVersion() {
+            return dev.mfamonitor.spi.SpiVersion.CURRENT;
+        }
+
+        @Override
+        public Monitor create(PluginConfig config, dev.mfamonitor.spi.PluginContext context) {
             throw new AssertionError("never created");
         }
     }

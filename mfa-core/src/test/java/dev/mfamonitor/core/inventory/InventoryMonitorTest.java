@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InventoryMonitorTest {
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ScanRequest SCAN = new ScanRequest(Optional.empty(), true, NOW.plusSeconds(60));
+    private static final ScanRequest SCAN = new ScanRequest(Optional.empty(), true, dev.mfamonitor.spi.Deadline.after(java.time.Duration.ofSeconds(60), System::nanoTime));
 
     @TempDir
     Path dir;
@@ -395,10 +395,10 @@ class InventoryMonitorTest {
     void isDiscoveredAsTypeInventoryAndResolvesThePathAgainstTheConfigDirectory() throws Exception {
         write("accounts.yaml", "accounts:\n  - {id: 1, name: alice, mfa: enabled}\n");
         MonitorProvider provider = inventoryProvider();
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        dev.mfamonitor.core.config.YamlPluginConfig config = new dev.mfamonitor.core.config.YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "accounts.yaml", "service", "hr-portal"), dir, name -> null);
 
-        Monitor monitor = provider.create(config);
+        Monitor monitor = provider.create(config, dev.mfamonitor.core.context.EnginePluginContext.system(config.id(), config.describe(), new dev.mfamonitor.core.context.SecretRedactor()));
         config.requireAllUsed();
 
         assertThat(((InventoryMonitor) monitor).file()).isEqualTo(dir.resolve("accounts.yaml").toAbsolutePath());
@@ -410,10 +410,10 @@ class InventoryMonitorTest {
 
     @Test
     void createDoesNotReadTheFile() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        dev.mfamonitor.core.config.YamlPluginConfig config = new dev.mfamonitor.core.config.YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "not-there-yet.csv"), dir, name -> null);
 
-        Monitor monitor = inventoryProvider().create(config);
+        Monitor monitor = inventoryProvider().create(config, dev.mfamonitor.core.context.EnginePluginContext.system(config.id(), config.describe(), new dev.mfamonitor.core.context.SecretRedactor()));
 
         assertThatThrownBy(() -> monitor.snapshot(SCAN)).isInstanceOf(InventoryException.class)
                 .hasMessage("inventory file " + dir.resolve("not-there-yet.csv").toAbsolutePath() + " does not exist; "
@@ -422,10 +422,10 @@ class InventoryMonitorTest {
 
     @Test
     void anUnsupportedExtensionFailsAtStartUpSayingWhatIsSupported() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        dev.mfamonitor.core.config.YamlPluginConfig config = new dev.mfamonitor.core.config.YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "accounts.xlsx"), dir, name -> null);
 
-        assertThatThrownBy(() -> inventoryProvider().create(config))
+        assertThatThrownBy(() -> inventoryProvider().create(config, dev.mfamonitor.core.context.EnginePluginContext.system(config.id(), config.describe(), new dev.mfamonitor.core.context.SecretRedactor())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'quickstart' (type inventory): property 'path': 'accounts.xlsx' is not an inventory "
                         + "file; use a file ending in .yaml, .yml or .csv");
@@ -433,19 +433,19 @@ class InventoryMonitorTest {
 
     @Test
     void thePathIsRequired() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory", Map.of(), dir, name -> null);
+        dev.mfamonitor.core.config.YamlPluginConfig config = new dev.mfamonitor.core.config.YamlPluginConfig("monitor", "quickstart", "inventory", Map.of(), dir, name -> null);
 
-        assertThatThrownBy(() -> inventoryProvider().create(config))
+        assertThatThrownBy(() -> inventoryProvider().create(config, dev.mfamonitor.core.context.EnginePluginContext.system(config.id(), config.describe(), new dev.mfamonitor.core.context.SecretRedactor())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'quickstart' (type inventory): property 'path': is required: a text value");
     }
 
     @Test
     void aMisspeltKeyIsReportedAsUnused() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        dev.mfamonitor.core.config.YamlPluginConfig config = new dev.mfamonitor.core.config.YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "accounts.yaml", "sevice", "hr"), dir, name -> null);
 
-        inventoryProvider().create(config);
+        inventoryProvider().create(config, dev.mfamonitor.core.context.EnginePluginContext.system(config.id(), config.describe(), new dev.mfamonitor.core.context.SecretRedactor()));
 
         assertThatThrownBy(config::requireAllUsed)
                 .hasMessage("property 'sevice' is not used by monitor 'quickstart' (type inventory); known: path, service");
