@@ -4,7 +4,7 @@ import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import org.junit.jupiter.api.Test;
 

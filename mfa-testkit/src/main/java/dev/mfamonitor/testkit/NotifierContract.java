@@ -103,7 +103,7 @@ public abstract class NotifierContract {
 
     /** A notification of the given events whose deadline is a minute from now, so that a notifier's retries may run. */
     public static Notification notificationOf(List<ChangeEvent> events) {
-        return Notification.of(SAMPLE_TIME, events, Instant.now().plus(Duration.ofMinutes(1)));
+        return Notification.of(SAMPLE_TIME, events, dev.mfamonitor.spi.Deadline.after(Duration.ofMinutes(1), System::nanoTime));
     }
 
     private Notifier notifier() throws Exception {
@@ -121,7 +121,7 @@ public abstract class NotifierContract {
 
     @Test
     void oneNotificationIsOneMessageNamingEveryAccountAndMonitor() throws Exception {
-        notifier().deliver(notificationOf(sampleEvents()));
+        assertThat(notifier().send(notificationOf(sampleEvents()))).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         List<String> messages = deliveredMessages();
         assertThat(messages).as("messages received for one notification").hasSize(1);
@@ -135,8 +135,8 @@ public abstract class NotifierContract {
 
         // The engine redelivers the same notification when it could not record the first success; a channel that
         // drops it as a duplicate would lose the alert if the first send never arrived.
-        notifier.deliver(notification);
-        notifier.deliver(notification);
+        assertThat(notifier.send(notification)).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
+        assertThat(notifier.send(notification)).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         List<String> messages = deliveredMessages();
         assertThat(messages).hasSize(2);
@@ -155,7 +155,7 @@ public abstract class NotifierContract {
             events.add(accountEvent("github-acme", "github", EventType.NEW_ACCOUNT_WITHOUT_MFA, account, Optional.empty()));
         }
 
-        notifier().deliver(notificationOf(events));
+        assertThat(notifier().send(notificationOf(events))).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         List<String> messages = deliveredMessages();
         assertThat(messages).as("messages for one large notification").isNotEmpty();
@@ -175,7 +175,7 @@ public abstract class NotifierContract {
     @Test
     void closeAfterUseDoesNotThrow() throws Exception {
         Notifier notifier = createNotifier();
-        notifier.deliver(notificationOf(sampleEvents()));
+        assertThat(notifier.send(notificationOf(sampleEvents()))).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         assertThatCode(notifier::close).doesNotThrowAnyException();
     }

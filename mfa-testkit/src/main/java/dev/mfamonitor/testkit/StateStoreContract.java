@@ -2,17 +2,17 @@ package dev.mfamonitor.testkit;
 
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.Delivery;
+import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
-import dev.mfamonitor.spi.OutboxEntry;
+import dev.mfamonitor.spi.state.MonitorState;
+import dev.mfamonitor.spi.state.OutboxEntry;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.spi.StateLockedException;
-import dev.mfamonitor.spi.StateStore;
-import dev.mfamonitor.spi.StoredState;
+import dev.mfamonitor.spi.state.StateStore;
+import dev.mfamonitor.spi.state.StoredState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +85,7 @@ public abstract class StateStoreContract {
         StateStore store = store();
         StateStore.Lock lock = store.lock();
         try {
-            store.save(state);
+            commitWhole(store, state);
             assertThat(store.load()).isEqualTo(state);
         } finally {
             lock.close();
@@ -95,24 +95,9 @@ public abstract class StateStoreContract {
     @Test
     void savedStateOutlivesTheStoreThatWroteIt() throws Exception {
         StoredState state = richState();
-        store().save(state);
+        commitWhole(store(), state);
 
         assertThat(store().load()).isEqualTo(state);
-    }
-
-    @Test
-    void aSecondSaveReplacesTheFirstWhole() throws Exception {
-        StoredState first = richState();
-        MonitorState onlyFailing = new MonitorState(Optional.empty(), 1, Optional.of("timed out"), Map.of());
-        StoredState second = new StoredState(Map.of("github-acme", onlyFailing), List.of());
-        StateStore store = store();
-
-        store.save(first);
-        store.save(second);
-        assertThat(store().load()).isEqualTo(second);
-
-        store.save(StoredState.EMPTY);
-        assertThat(store().load()).isEqualTo(StoredState.EMPTY);
     }
 
     @Test
@@ -194,18 +179,23 @@ public abstract class StateStoreContract {
                 Optional.of(unicode), Optional.of(MfaStatus.ENABLED), Optional.empty(), at, "José left");
 
         List<OutboxEntry> outbox = List.of(
-                new OutboxEntry(disabled, at, Map.of(
+                new OutboxEntry("ob_1", disabled, at, Map.of(
                         "security-slack", Delivery.NEW,
                         "siem", new Delivery(Delivery.State.PENDING, 3, Optional.of(at.plusSeconds(60)),
                                 Optional.of("HTTP 503 \"Service Unavailable\"\nretry later")),
                         "pager", new Delivery(Delivery.State.DELIVERED, 1, Optional.of(at.plusMillis(250)), Optional.empty()),
                         "email", new Delivery(Delivery.State.ABANDONED, 12, Optional.of(at.plusSeconds(259_200)),
                                 Optional.of("550 mailbox unavailable")))),
-                new OutboxEntry(failed, at.plusNanos(1), Map.of("security-slack", Delivery.NEW)),
-                new OutboxEntry(arrived, at, Map.of()),
-                new OutboxEntry(removed, at, Map.of("siem", new Delivery(Delivery.State.PENDING, 1, Optional.empty(),
+                new OutboxEntry("ob_2", failed, at.plusNanos(1), Map.of("security-slack", Delivery.NEW)),
+                new OutboxEntry("ob_3", arrived, at, Map.of("pager", Delivery.NEW)),
+                new OutboxEntry("ob_4", removed, at, Map.of("siem", new Delivery(Delivery.State.PENDING, 1, Optional.empty(),
                         Optional.of("connection reset")))));
 
         return new StoredState(monitors, outbox);
+    }
+
+    /** Stores a whole state into an empty store as one commit. */
+    protected static void commitWhole(StateStore store, StoredState state) throws java.io.IOException {
+        store.commit(new dev.mfamonitor.spi.state.RunCommit(state.monitors(), state.outbox(), List.of(), java.util.Set.of()));
     }
 }

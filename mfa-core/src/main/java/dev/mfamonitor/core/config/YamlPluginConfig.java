@@ -220,6 +220,11 @@ public final class YamlPluginConfig implements PluginConfig {
         return values.containsKey(key);
     }
 
+    @Override
+    public Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(values.keySet()));
+    }
+
     /** Keys no getter has read, including those of nested blocks, as {@code parent.child}. */
     public Set<String> unusedKeys() {
         Set<String> unused = new TreeSet<>();

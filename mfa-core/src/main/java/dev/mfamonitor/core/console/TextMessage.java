@@ -2,11 +2,11 @@ package dev.mfamonitor.core.console;
 
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.EventGroup;
+import dev.mfamonitor.support.EventGroup;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Notification;
-import dev.mfamonitor.spi.SafeText;
+import dev.mfamonitor.support.SafeText;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -117,7 +117,7 @@ class TextMessageTest {
 
     @Test
     void keepsOrdinaryUnicodeInNames() {
-        assertThat(dev.mfamonitor.spi.SafeText.clean("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD"))
+        assertThat(dev.mfamonitor.support.SafeText.clean("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD"))
                 .isEqualTo("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD");
     }
 
@@ -129,11 +129,8 @@ class TextMessageTest {
     }
 
     static ChangeEvent account(String monitorId, EventType type, String name, Optional<MfaStatus> previous) {
-        MfaStatus now = switch (type) {
-            case MFA_ENABLED -> MfaStatus.ENABLED;
-            case ACCOUNT_REMOVED -> MfaStatus.ENABLED;
-            default -> MfaStatus.DISABLED;
-        };
+        MfaStatus now = type.equals(EventType.MFA_ENABLED) || type.equals(EventType.ACCOUNT_REMOVED)
+                ? MfaStatus.ENABLED : MfaStatus.DISABLED;
         Account account = new Account("id-" + name, name, "user", now);
         return new ChangeEvent(ChangeEvent.idOf(monitorId, account.id(), type, AT), type, type.defaultSeverity(),
                 monitorId, "inventory", Optional.of(account), previous, Optional.of(now), AT, "");

@@ -1,4 +1,8 @@
-package dev.mfamonitor.spi;
+package dev.mfamonitor.core.config;
+
+import dev.mfamonitor.spi.ConfigException;
+import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.spi.PluginConfig;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +19,7 @@ import java.util.function.UnaryOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PluginConfigTest {
+class YamlPluginConfigTest {
     private static final String SECRET = "ghp_s3cr3tT0ken";
 
     @TempDir
@@ -24,11 +28,11 @@ class PluginConfigTest {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final UnaryOperator<String> environment = env::get;
 
-    private PluginConfig config(String kind, String id, String type, Map<String, ?> values) {
-        return new PluginConfig(kind, id, type, values, dir, environment);
+    private dev.mfamonitor.core.config.YamlPluginConfig config(String kind, String id, String type, Map<String, ?> values) {
+        return new dev.mfamonitor.core.config.YamlPluginConfig(kind, id, type, values, dir, environment);
     }
 
-    private PluginConfig monitor(Map<String, ?> values) {
+    private dev.mfamonitor.core.config.YamlPluginConfig monitor(Map<String, ?> values) {
         return config("monitor", "m", "t", values);
     }
 
@@ -36,7 +40,7 @@ class PluginConfigTest {
 
     @Test
     void stringsRequiredOptionalAndDefaulted() {
-        PluginConfig config = monitor(Map.of("organization", "acme", "port", 8080));
+        YamlPluginConfig config = monitor(Map.of("organization", "acme", "port", 8080));
 
         assertThat(config.string("organization")).isEqualTo("acme");
         assertThat(config.string("port")).isEqualTo("8080");
@@ -72,7 +76,7 @@ class PluginConfigTest {
 
     @Test
     void durations() {
-        PluginConfig config = monitor(Map.of("timeout", "30s", "interval", "PT15M", "bad", "soon"));
+        YamlPluginConfig config = monitor(Map.of("timeout", "30s", "interval", "PT15M", "bad", "soon"));
 
         assertThat(config.duration("timeout", Duration.ZERO)).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.optionalDuration("interval")).contains(Duration.ofMinutes(15));
@@ -84,7 +88,7 @@ class PluginConfigTest {
 
     @Test
     void booleans() {
-        PluginConfig config = monitor(Map.of("yes", true, "no", "False", "bad", "yes please"));
+        YamlPluginConfig config = monitor(Map.of("yes", true, "no", "False", "bad", "yes please"));
 
         assertThat(config.bool("yes", false)).isTrue();
         assertThat(config.bool("no", true)).isFalse();
@@ -96,7 +100,7 @@ class PluginConfigTest {
 
     @Test
     void integers() {
-        PluginConfig config = monitor(Map.of("pages", 42, "text", " 7 ", "bad", "many"));
+        YamlPluginConfig config = monitor(Map.of("pages", 42, "text", " 7 ", "bad", "many"));
 
         assertThat(config.integer("pages", 0)).isEqualTo(42);
         assertThat(config.integer("text", 0)).isEqualTo(7);
@@ -109,7 +113,7 @@ class PluginConfigTest {
     @Test
     void lists() {
         env.put("TEAM", "security");
-        PluginConfig config = monitor(Map.of("teams", List.of("ops", 3, "${env:TEAM}"), "one", "solo",
+        YamlPluginConfig config = monitor(Map.of("teams", List.of("ops", 3, "${env:TEAM}"), "one", "solo",
                 "nested", List.of(Map.of("a", "b"))));
 
         assertThat(config.list("teams")).containsExactly("ops", "3", "security");
@@ -122,9 +126,9 @@ class PluginConfigTest {
 
     @Test
     void sectionsAreReadWithTheSameRulesAndNameTheirKeysWithAPrefix() {
-        PluginConfig config = monitor(Map.of("organization", Map.of("roleName", "Reader", "retries", "x")));
+        YamlPluginConfig config = monitor(Map.of("organization", Map.of("roleName", "Reader", "retries", "x")));
 
-        PluginConfig section = config.section("organization").orElseThrow();
+        dev.mfamonitor.spi.PluginConfig section = config.section("organization").orElseThrow();
 
         assertThat(section.string("roleName")).isEqualTo("Reader");
         assertThat(config.section("absent")).isEmpty();
@@ -144,7 +148,7 @@ class PluginConfigTest {
     @Test
     void envReferenceIsReadFromTheInjectedEnvironment() {
         env.put("GITHUB_TOKEN", SECRET);
-        PluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "org", " ${env:GITHUB_TOKEN} "));
+        YamlPluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "org", " ${env:GITHUB_TOKEN} "));
 
         assertThat(config.secret("token").reveal()).isEqualTo(SECRET);
         assertThat(config.string("org")).isEqualTo(SECRET);
@@ -172,7 +176,7 @@ class PluginConfigTest {
         Files.writeString(dir.resolve("secrets/slack"), "https://hooks.example/T0/B0/xyz\n");
         Files.writeString(dir.resolve("crlf"), "line one\nline two\r\n");
 
-        PluginConfig config = monitor(Map.of("webhookUrl", "${file:secrets/slack}", "multi", "${file:crlf}",
+        YamlPluginConfig config = monitor(Map.of("webhookUrl", "${file:secrets/slack}", "multi", "${file:crlf}",
                 "absolute", "${file:" + dir.resolve("secrets/slack") + "}"));
 
         assertThat(config.secret("webhookUrl").reveal()).isEqualTo("https://hooks.example/T0/B0/xyz");
@@ -202,7 +206,7 @@ class PluginConfigTest {
     void resolvedSecretNeverAppearsInAnErrorMessage() throws IOException {
         env.put("GITHUB_TOKEN", SECRET);
         Files.writeString(dir.resolve("token"), SECRET + "\n");
-        PluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "fromFile", "${file:token}"));
+        YamlPluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "fromFile", "${file:token}"));
 
         assertThatThrownBy(() -> config.bool("token", false))
                 .isInstanceOf(ConfigException.class)
@@ -217,7 +221,7 @@ class PluginConfigTest {
     @Test
     void resolvedSecretInASectionNeverAppearsInAnErrorMessage() {
         env.put("GITHUB_TOKEN", SECRET);
-        PluginConfig section = monitor(Map.of("auth", Map.of("token", "${env:GITHUB_TOKEN}"))).section("auth").orElseThrow();
+        dev.mfamonitor.spi.PluginConfig section = monitor(Map.of("auth", Map.of("token", "${env:GITHUB_TOKEN}"))).section("auth").orElseThrow();
 
         assertThatThrownBy(() -> section.bool("token", false))
                 .hasMessage("monitor 'm' (type t): property 'auth.token': '${env:GITHUB_TOKEN}' is not valid; expected true or false");
@@ -228,7 +232,7 @@ class PluginConfigTest {
     @Test
     void unusedKeyFailsNamingItTheInstanceAndTheKnownKeys() {
         env.put("GITHUB_TOKEN", SECRET);
-        PluginConfig config = config("monitor", "github-acme", "github",
+        YamlPluginConfig config = config("monitor", "github-acme", "github",
                 Map.of("organization", "acme", "tokn", "${env:GITHUB_TOKEN}"));
         config.string("organization");
         config.optionalSecret("token");
@@ -241,7 +245,7 @@ class PluginConfigTest {
 
     @Test
     void severalUnusedKeysAreListedTogether() {
-        PluginConfig config = config("notifier", "slack", "slack", Map.of("url", "x", "chanel", "y", "colour", "z"));
+        YamlPluginConfig config = config("notifier", "slack", "slack", Map.of("url", "x", "chanel", "y", "colour", "z"));
         config.string("url");
 
         assertThatThrownBy(config::requireAllUsed)
@@ -250,7 +254,7 @@ class PluginConfigTest {
 
     @Test
     void unusedKeyOfASectionIsNamedWithItsParent() {
-        PluginConfig config = config("monitor", "aws-prod", "aws",
+        YamlPluginConfig config = config("monitor", "aws-prod", "aws",
                 Map.of("region", "eu-west-1", "organization", Map.of("roleName", "Reader", "rolname", "typo")));
         config.string("region");
         config.section("organization").orElseThrow().string("roleName");
@@ -263,7 +267,7 @@ class PluginConfigTest {
 
     @Test
     void everyKeyReadPasses() {
-        PluginConfig config = monitor(Map.of("a", "1", "b", Map.of("c", "2")));
+        YamlPluginConfig config = monitor(Map.of("a", "1", "b", Map.of("c", "2")));
         config.string("a");
         config.section("b").orElseThrow().string("c");
 
@@ -274,7 +278,7 @@ class PluginConfigTest {
 
     @Test
     void configWithoutAnyReadKeySaysNone() {
-        PluginConfig config = monitor(Map.of("x", "1"));
+        YamlPluginConfig config = monitor(Map.of("x", "1"));
 
         assertThatThrownBy(config::requireAllUsed)
                 .hasMessage("property 'x' is not used by monitor 'm' (type t); known: (none)");
