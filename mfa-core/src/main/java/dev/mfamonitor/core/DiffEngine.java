@@ -9,6 +9,7 @@ import dev.mfamonitor.spi.Notice;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
+import dev.mfamonitor.support.NotificationText;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -195,13 +196,26 @@ public final class DiffEngine {
                 .collect(Collectors.groupingBy(Account::mfa, () -> new EnumMap<>(MfaStatus.class), Collectors.counting()));
         List<String> without = current.accounts().stream()
                 .filter(a -> a.mfa() == MfaStatus.DISABLED && !exempt(monitorId, a, now))
-                .map(Account::name).sorted().toList();
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> excepted = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.DISABLED && exempt(monitorId, a, now))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> weak = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.ENABLED && weak(a))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
         StringBuilder detail = new StringBuilder();
         detail.append(current.accounts().size()).append(" accounts: ")
-                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA, ")
-                .append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
-        if (!without.isEmpty()) {
-            detail.append(" (").append(names(without)).append(')');
+                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA");
+        if (!weak.isEmpty()) {
+            detail.append(" (").append(weak.size()).append(" weak: ").append(names(weak)).append(')');
+        }
+        detail.append(", ").append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
+        if (!without.isEmpty() || !excepted.isEmpty()) {
+            detail.append(" (").append(names(without));
+            if (!excepted.isEmpty()) {
+                detail.append(without.isEmpty() ? "" : "; ").append("excepted: ").append(names(excepted));
+            }
+            detail.append(')');
         }
         detail.append(", ").append(counts.getOrDefault(MfaStatus.NOT_APPLICABLE, 0L)).append(" not applicable, ")
                 .append(counts.getOrDefault(MfaStatus.UNKNOWN, 0L)).append(" unknown");
