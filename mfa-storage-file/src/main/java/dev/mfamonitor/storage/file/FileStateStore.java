@@ -638,7 +638,7 @@ public final class FileStateStore implements StateStore {
     }
 
     /** {@code O_CREAT|O_EXCL|O_NOFOLLOW}, mode 0600 from the start; the umask can only take bits away. */
-    private static FileChannel createOwnerOnly(Path file) throws IOException {
+    static FileChannel createOwnerOnly(Path file) throws IOException {
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         if (!posix(file.getParent())) {
             return FileChannel.open(file, options);
