@@ -5,13 +5,16 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.Notice;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
+import dev.mfamonitor.support.NotificationText;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +33,8 @@ public final class DiffEngine {
     private static final int NAMES_IN_DETAIL = 20;
 
     private final Policy policy;
+    /** What the ids of the diff under way hash besides the change itself; see {@link #event}. One diff at a time. */
+    private Object idBasis = "baseline";
 
     public DiffEngine(Policy policy) {
         this.policy = policy;
@@ -51,9 +56,11 @@ public final class DiffEngine {
      */
     public Result diff(String monitorId, MonitorState state, Snapshot current, Instant now, boolean acceptGoodNews) {
         if (state.lastGood().isEmpty()) {
+            idBasis = "baseline";
             return baseline(monitorId, current, now);
         }
         Snapshot previous = state.lastGood().get();
+        idBasis = previous.observedAt();
         List<Account> was = previous.accounts();
         // A million accounts is a real GitHub org or AWS estate: index by position in flat arrays rather than with
         // maps of entry objects, so that a diff allocates a few arrays instead of millions of small objects.
@@ -126,6 +133,7 @@ public final class DiffEngine {
         }
         requirementEvents(monitorId, previous, current, other);
         gapEvents(monitorId, previous, current, other);
+        noticeEvents(monitorId, previous.notices(), current, other);
 
         int withheld = 0;
         double limit = policy.guardFraction() * previous.accounts().size();
@@ -141,7 +149,7 @@ public final class DiffEngine {
                 }
             }
             Map<EventType, Long> counts = good.stream()
-                    .collect(Collectors.groupingBy(ChangeEvent::type, () -> new EnumMap<>(EventType.class), Collectors.counting()));
+                    .collect(Collectors.groupingBy(ChangeEvent::type, java.util.TreeMap::new, Collectors.counting()));
             other.add(event(monitorId, current, EventType.CHANGES_WITHHELD, "withheld", Optional.empty(), Optional.empty(),
                     Optional.empty(), withheld + " good-news changes withheld (" + describeCounts(counts) + ") of "
                             + previous.accounts().size() + " accounts: so much at once looks like a monitor that saw too "
@@ -161,7 +169,8 @@ public final class DiffEngine {
         // Most runs keep exactly what the monitor saw: reuse it rather than copy and re-check a million ids.
         Snapshot accepted = withheld == 0 && !keptUnseen && !keptLastKnown && requirements.equals(current.requirements())
                 ? current
-                : new Snapshot(current.service(), current.observedAt(), after, requirements, current.facts(), current.gaps());
+                : new Snapshot(current.service(), current.observedAt(), after, requirements, current.facts(), current.gaps(),
+                current.notices());
         List<ChangeEvent> events = new ArrayList<>();
         events.addAll(bad);
         events.addAll(other);
@@ -187,13 +196,26 @@ public final class DiffEngine {
                 .collect(Collectors.groupingBy(Account::mfa, () -> new EnumMap<>(MfaStatus.class), Collectors.counting()));
         List<String> without = current.accounts().stream()
                 .filter(a -> a.mfa() == MfaStatus.DISABLED && !exempt(monitorId, a, now))
-                .map(Account::name).sorted().toList();
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> excepted = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.DISABLED && exempt(monitorId, a, now))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> weak = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.ENABLED && weak(a))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
         StringBuilder detail = new StringBuilder();
         detail.append(current.accounts().size()).append(" accounts: ")
-                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA, ")
-                .append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
-        if (!without.isEmpty()) {
-            detail.append(" (").append(names(without)).append(')');
+                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA");
+        if (!weak.isEmpty()) {
+            detail.append(" (").append(weak.size()).append(" weak: ").append(names(weak)).append(')');
+        }
+        detail.append(", ").append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
+        if (!without.isEmpty() || !excepted.isEmpty()) {
+            detail.append(" (").append(names(without));
+            if (!excepted.isEmpty()) {
+                detail.append(without.isEmpty() ? "" : "; ").append("excepted: ").append(names(excepted));
+            }
+            detail.append(')');
         }
         detail.append(", ").append(counts.getOrDefault(MfaStatus.NOT_APPLICABLE, 0L)).append(" not applicable, ")
                 .append(counts.getOrDefault(MfaStatus.UNKNOWN, 0L)).append(" unknown");
@@ -210,6 +232,7 @@ public final class DiffEngine {
                 alertedAt.put(account.id(), now);
             }
         }
+        noticeEvents(monitorId, List.of(), current, events);
         // Exemptions that expired before the first run are reported at once: someone meant to look at them.
         events.addAll(expiredExemptions(monitorId, current, Instant.MIN, now, alertedAt));
         return new Result(List.copyOf(events), current, Map.copyOf(alertedAt), 0);
@@ -253,6 +276,31 @@ public final class DiffEngine {
         });
     }
 
+    /**
+     * A plugin's own notices: each new one (by type, account and subject) is raised once; one still there in the next
+     * snapshot is not news. Only namespaced plugin types may be raised this way: a built-in type is the engine's word.
+     */
+    private void noticeEvents(String monitorId, List<Notice> before, Snapshot current, List<ChangeEvent> out) {
+        Set<String> seen = new HashSet<>();
+        before.forEach(n -> seen.add(noticeKey(n)));
+        Map<String, Account> byId = new HashMap<>();
+        if (!current.notices().isEmpty()) {
+            current.accounts().forEach(a -> byId.put(a.id(), a));
+        }
+        for (Notice notice : current.notices()) {
+            if (!notice.type().declaredByPlugin() || !seen.add(noticeKey(notice))) {
+                continue;
+            }
+            Optional<Account> account = notice.accountId().map(byId::get);
+            out.add(event(monitorId, current, notice.type(), "notice:" + noticeKey(notice), account, Optional.empty(),
+                    account.map(Account::mfa), notice.detail()));
+        }
+    }
+
+    private static String noticeKey(Notice notice) {
+        return notice.type().name() + '\u0000' + notice.accountId().orElse("") + '\u0000' + notice.subject();
+    }
+
     private static Map<String, String> gapsByScope(Snapshot snapshot) {
         Map<String, String> gaps = new TreeMap<>();
         snapshot.gaps().forEach(g -> gaps.put(g.scope(), g.reason()));
@@ -293,9 +341,12 @@ public final class DiffEngine {
             boolean stillWithout = account.map(a -> a.mfa() == MfaStatus.DISABLED).orElse(false);
             String detail = "exception for " + exemption.account() + " (\"" + exemption.reason() + "\") expired on "
                     + exemption.expires().get() + (stillWithout ? "; the account is still without MFA" : "");
-            events.add(new ChangeEvent(ChangeEvent.idOf(monitorId, "exemption:" + exemption.account(), EventType.EXCEPTION_EXPIRED,
-                    expiry.get()), EventType.EXCEPTION_EXPIRED, stillWithout ? Severity.HIGH : Severity.LOW, monitorId,
-                    snapshot.service(), account, Optional.empty(), account.map(Account::mfa), snapshot.observedAt(), detail));
+            ChangeEvent.Builder expired = ChangeEvent.builder(EventType.EXCEPTION_EXPIRED, monitorId, snapshot.service(),
+                            snapshot.observedAt())
+                    .id(ChangeEvent.idOf(monitorId, "exemption:" + exemption.account(), EventType.EXCEPTION_EXPIRED, expiry.get()))
+                    .severity(stillWithout ? Severity.HIGH : Severity.LOW).detail(detail);
+            account.ifPresent(a -> expired.account(a).current(a.mfa()));
+            events.add(expired.build());
             if (stillWithout) {
                 alertedAt.put(account.get().id(), now);
             }
@@ -334,16 +385,26 @@ public final class DiffEngine {
         return !policy.exemptions().isEmpty() && policy.exemptionFor(monitorId, account, now).isPresent();
     }
 
-    private static ChangeEvent accountEvent(String monitorId, Snapshot snapshot, EventType type, Account account,
-                                            Optional<MfaStatus> previous, String detail) {
+    private ChangeEvent accountEvent(String monitorId, Snapshot snapshot, EventType type, Account account,
+                                     Optional<MfaStatus> previous, String detail) {
         return event(monitorId, snapshot, type, account.id(), Optional.of(account), previous, Optional.of(account.mfa()), detail);
     }
 
-    private static ChangeEvent event(String monitorId, Snapshot snapshot, EventType type, String subject,
-                                     Optional<Account> account, Optional<MfaStatus> previous, Optional<MfaStatus> current,
-                                     String detail) {
-        return new ChangeEvent(ChangeEvent.idOf(monitorId, subject, type, snapshot.observedAt()), type,
-                severityOf(type, account), monitorId, snapshot.service(), account, previous, current, snapshot.observedAt(), detail);
+    /**
+     * An event of this diff. Its id hashes what the change is made of (monitor, subject, type) and the snapshot it was
+     * diffed against, not the new snapshot's time: when a commit fails, the next run diffs against the same snapshot
+     * and raises the same change with the same id, so a receiver that already got it can drop the repeat.
+     */
+    private ChangeEvent event(String monitorId, Snapshot snapshot, EventType type, String subject,
+                              Optional<Account> account, Optional<MfaStatus> previous, Optional<MfaStatus> current,
+                              String detail) {
+        ChangeEvent.Builder builder = ChangeEvent.builder(type, monitorId, snapshot.service(), snapshot.observedAt())
+                .id(ChangeEvent.idOf(monitorId, subject, type, idBasis))
+                .severity(severityOf(type, account)).detail(detail);
+        account.ifPresent(builder::account);
+        previous.ifPresent(builder::previous);
+        current.ifPresent(builder::current);
+        return builder.build();
     }
 
     /** Root accounts and org owners without MFA are the worst case: escalate their bad news. */

@@ -58,7 +58,7 @@ public abstract class MonitorContract {
 
     /** The request of a first run: no previous snapshot, a full scan, a deadline a minute away. */
     protected ScanRequest firstRun() {
-        return new ScanRequest(Optional.empty(), true, Instant.now().plus(Duration.ofMinutes(1)));
+        return new ScanRequest(Optional.empty(), true, dev.mfamonitor.spi.Deadline.after(Duration.ofMinutes(1), System::nanoTime));
     }
 
     private Monitor monitor() throws Exception {
@@ -110,7 +110,7 @@ public abstract class MonitorContract {
         Snapshot previous = new Snapshot(truth.service(), truth.observedAt().minusSeconds(3600), previousAccounts,
                 truth.requirements(), Map.of(), List.of());
 
-        Snapshot snapshot = monitor().snapshot(new ScanRequest(Optional.of(previous), true, Instant.now().plus(Duration.ofMinutes(1))));
+        Snapshot snapshot = monitor().snapshot(new ScanRequest(Optional.of(previous), true, dev.mfamonitor.spi.Deadline.after(Duration.ofMinutes(1), System::nanoTime)));
 
         assertThat(snapshot.accounts()).as("accounts of a full scan given a previous snapshot with an account that is gone")
                 .doesNotContain(ghost)

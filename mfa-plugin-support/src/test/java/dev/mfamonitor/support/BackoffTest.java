@@ -1,4 +1,4 @@
-package dev.mfamonitor.spi;
+package dev.mfamonitor.support;
 
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -50,10 +50,13 @@ class BackoffTest {
 
     @Test
     void aSleepThatWouldPassTheDeadlineIsRefusedWithoutSleeping() throws InterruptedException {
-        Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
-        Instant deadline = clock.instant().plusSeconds(5);
+        long[] now = {0};
+        java.util.List<Duration> slept = new java.util.ArrayList<>();
+        dev.mfamonitor.spi.Deadline deadline = dev.mfamonitor.spi.Deadline.after(Duration.ofSeconds(5), () -> now[0]);
 
-        assertThat(Backoff.sleepWithin(Duration.ofSeconds(6), deadline, clock)).isFalse();
-        assertThat(Backoff.sleepWithin(Duration.ofMillis(1), deadline, clock)).isTrue();
+        assertThat(Backoff.sleepWithin(Duration.ofSeconds(6), deadline, slept::add)).isFalse();
+        assertThat(slept).isEmpty();
+        assertThat(Backoff.sleepWithin(Duration.ofMillis(1), deadline, slept::add)).isTrue();
+        assertThat(slept).containsExactly(Duration.ofMillis(1));
     }
 }

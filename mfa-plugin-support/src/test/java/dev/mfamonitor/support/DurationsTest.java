@@ -1,4 +1,4 @@
-package dev.mfamonitor.spi;
+package dev.mfamonitor.support;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

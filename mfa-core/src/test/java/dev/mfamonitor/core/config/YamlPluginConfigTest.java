@@ -1,9 +1,15 @@
-package dev.mfamonitor.spi;
+package dev.mfamonitor.core.config;
+
+import dev.mfamonitor.spi.ConfigException;
+import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.spi.PluginConfig;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +20,12 @@ import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-class PluginConfigTest {
+class YamlPluginConfigTest {
     private static final String SECRET = "ghp_s3cr3tT0ken";
+    private static final String LITERAL_SECRET = "is a secret and must not be written in the configuration file; "
+            + "write ${env:NAME} (an environment variable) or ${file:PATH} (a file)";
 
     @TempDir
     Path dir;
@@ -24,11 +33,11 @@ class PluginConfigTest {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final UnaryOperator<String> environment = env::get;
 
-    private PluginConfig config(String kind, String id, String type, Map<String, ?> values) {
-        return new PluginConfig(kind, id, type, values, dir, environment);
+    private dev.mfamonitor.core.config.YamlPluginConfig config(String kind, String id, String type, Map<String, ?> values) {
+        return new dev.mfamonitor.core.config.YamlPluginConfig(kind, id, type, values, dir, environment);
     }
 
-    private PluginConfig monitor(Map<String, ?> values) {
+    private dev.mfamonitor.core.config.YamlPluginConfig monitor(Map<String, ?> values) {
         return config("monitor", "m", "t", values);
     }
 
@@ -36,7 +45,7 @@ class PluginConfigTest {
 
     @Test
     void stringsRequiredOptionalAndDefaulted() {
-        PluginConfig config = monitor(Map.of("organization", "acme", "port", 8080));
+        YamlPluginConfig config = monitor(Map.of("organization", "acme", "port", 8080));
 
         assertThat(config.string("organization")).isEqualTo("acme");
         assertThat(config.string("port")).isEqualTo("8080");
@@ -72,7 +81,7 @@ class PluginConfigTest {
 
     @Test
     void durations() {
-        PluginConfig config = monitor(Map.of("timeout", "30s", "interval", "PT15M", "bad", "soon"));
+        YamlPluginConfig config = monitor(Map.of("timeout", "30s", "interval", "PT15M", "bad", "soon"));
 
         assertThat(config.duration("timeout", Duration.ZERO)).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.optionalDuration("interval")).contains(Duration.ofMinutes(15));
@@ -84,7 +93,7 @@ class PluginConfigTest {
 
     @Test
     void booleans() {
-        PluginConfig config = monitor(Map.of("yes", true, "no", "False", "bad", "yes please"));
+        YamlPluginConfig config = monitor(Map.of("yes", true, "no", "False", "bad", "yes please"));
 
         assertThat(config.bool("yes", false)).isTrue();
         assertThat(config.bool("no", true)).isFalse();
@@ -96,7 +105,7 @@ class PluginConfigTest {
 
     @Test
     void integers() {
-        PluginConfig config = monitor(Map.of("pages", 42, "text", " 7 ", "bad", "many"));
+        YamlPluginConfig config = monitor(Map.of("pages", 42, "text", " 7 ", "bad", "many"));
 
         assertThat(config.integer("pages", 0)).isEqualTo(42);
         assertThat(config.integer("text", 0)).isEqualTo(7);
@@ -109,7 +118,7 @@ class PluginConfigTest {
     @Test
     void lists() {
         env.put("TEAM", "security");
-        PluginConfig config = monitor(Map.of("teams", List.of("ops", 3, "${env:TEAM}"), "one", "solo",
+        YamlPluginConfig config = monitor(Map.of("teams", List.of("ops", 3, "${env:TEAM}"), "one", "solo",
                 "nested", List.of(Map.of("a", "b"))));
 
         assertThat(config.list("teams")).containsExactly("ops", "3", "security");
@@ -122,9 +131,9 @@ class PluginConfigTest {
 
     @Test
     void sectionsAreReadWithTheSameRulesAndNameTheirKeysWithAPrefix() {
-        PluginConfig config = monitor(Map.of("organization", Map.of("roleName", "Reader", "retries", "x")));
+        YamlPluginConfig config = monitor(Map.of("organization", Map.of("roleName", "Reader", "retries", "x")));
 
-        PluginConfig section = config.section("organization").orElseThrow();
+        dev.mfamonitor.spi.PluginConfig section = config.section("organization").orElseThrow();
 
         assertThat(section.string("roleName")).isEqualTo("Reader");
         assertThat(config.section("absent")).isEmpty();
@@ -144,7 +153,7 @@ class PluginConfigTest {
     @Test
     void envReferenceIsReadFromTheInjectedEnvironment() {
         env.put("GITHUB_TOKEN", SECRET);
-        PluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "org", " ${env:GITHUB_TOKEN} "));
+        YamlPluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "org", " ${env:GITHUB_TOKEN} "));
 
         assertThat(config.secret("token").reveal()).isEqualTo(SECRET);
         assertThat(config.string("org")).isEqualTo(SECRET);
@@ -162,8 +171,10 @@ class PluginConfigTest {
     void malformedReferencesAreErrors() {
         assertThatThrownBy(() -> monitor(Map.of("token", "${env:}")).secret("token"))
                 .hasMessage("monitor 'm' (type t): property 'token': the reference ${env:} names no variable");
+        assertThatThrownBy(() -> monitor(Map.of("org", "${vault:x}")).string("org"))
+                .hasMessage("monitor 'm' (type t): property 'org': cannot read reference '${vault:x}'; write ${env:NAME} or ${file:PATH}");
         assertThatThrownBy(() -> monitor(Map.of("token", "${vault:x}")).secret("token"))
-                .hasMessage("monitor 'm' (type t): property 'token': cannot read reference '${vault:x}'; write ${env:NAME} or ${file:PATH}");
+                .hasMessage("monitor 'm' (type t): property 'token': " + LITERAL_SECRET);
     }
 
     @Test
@@ -172,7 +183,7 @@ class PluginConfigTest {
         Files.writeString(dir.resolve("secrets/slack"), "https://hooks.example/T0/B0/xyz\n");
         Files.writeString(dir.resolve("crlf"), "line one\nline two\r\n");
 
-        PluginConfig config = monitor(Map.of("webhookUrl", "${file:secrets/slack}", "multi", "${file:crlf}",
+        YamlPluginConfig config = monitor(Map.of("webhookUrl", "${file:secrets/slack}", "multi", "${file:crlf}",
                 "absolute", "${file:" + dir.resolve("secrets/slack") + "}"));
 
         assertThat(config.secret("webhookUrl").reveal()).isEqualTo("https://hooks.example/T0/B0/xyz");
@@ -202,7 +213,7 @@ class PluginConfigTest {
     void resolvedSecretNeverAppearsInAnErrorMessage() throws IOException {
         env.put("GITHUB_TOKEN", SECRET);
         Files.writeString(dir.resolve("token"), SECRET + "\n");
-        PluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "fromFile", "${file:token}"));
+        YamlPluginConfig config = monitor(Map.of("token", "${env:GITHUB_TOKEN}", "fromFile", "${file:token}"));
 
         assertThatThrownBy(() -> config.bool("token", false))
                 .isInstanceOf(ConfigException.class)
@@ -217,7 +228,7 @@ class PluginConfigTest {
     @Test
     void resolvedSecretInASectionNeverAppearsInAnErrorMessage() {
         env.put("GITHUB_TOKEN", SECRET);
-        PluginConfig section = monitor(Map.of("auth", Map.of("token", "${env:GITHUB_TOKEN}"))).section("auth").orElseThrow();
+        dev.mfamonitor.spi.PluginConfig section = monitor(Map.of("auth", Map.of("token", "${env:GITHUB_TOKEN}"))).section("auth").orElseThrow();
 
         assertThatThrownBy(() -> section.bool("token", false))
                 .hasMessage("monitor 'm' (type t): property 'auth.token': '${env:GITHUB_TOKEN}' is not valid; expected true or false");
@@ -228,7 +239,7 @@ class PluginConfigTest {
     @Test
     void unusedKeyFailsNamingItTheInstanceAndTheKnownKeys() {
         env.put("GITHUB_TOKEN", SECRET);
-        PluginConfig config = config("monitor", "github-acme", "github",
+        YamlPluginConfig config = config("monitor", "github-acme", "github",
                 Map.of("organization", "acme", "tokn", "${env:GITHUB_TOKEN}"));
         config.string("organization");
         config.optionalSecret("token");
@@ -241,7 +252,7 @@ class PluginConfigTest {
 
     @Test
     void severalUnusedKeysAreListedTogether() {
-        PluginConfig config = config("notifier", "slack", "slack", Map.of("url", "x", "chanel", "y", "colour", "z"));
+        YamlPluginConfig config = config("notifier", "slack", "slack", Map.of("url", "x", "chanel", "y", "colour", "z"));
         config.string("url");
 
         assertThatThrownBy(config::requireAllUsed)
@@ -250,7 +261,7 @@ class PluginConfigTest {
 
     @Test
     void unusedKeyOfASectionIsNamedWithItsParent() {
-        PluginConfig config = config("monitor", "aws-prod", "aws",
+        YamlPluginConfig config = config("monitor", "aws-prod", "aws",
                 Map.of("region", "eu-west-1", "organization", Map.of("roleName", "Reader", "rolname", "typo")));
         config.string("region");
         config.section("organization").orElseThrow().string("roleName");
@@ -263,7 +274,7 @@ class PluginConfigTest {
 
     @Test
     void everyKeyReadPasses() {
-        PluginConfig config = monitor(Map.of("a", "1", "b", Map.of("c", "2")));
+        YamlPluginConfig config = monitor(Map.of("a", "1", "b", Map.of("c", "2")));
         config.string("a");
         config.section("b").orElseThrow().string("c");
 
@@ -274,10 +285,99 @@ class PluginConfigTest {
 
     @Test
     void configWithoutAnyReadKeySaysNone() {
-        PluginConfig config = monitor(Map.of("x", "1"));
+        YamlPluginConfig config = monitor(Map.of("x", "1"));
 
         assertThatThrownBy(config::requireAllUsed)
                 .hasMessage("property 'x' is not used by monitor 'm' (type t); known: (none)");
         assertThat(List.of(config.kind(), config.id(), config.type())).containsExactly("monitor", "m", "t");
+    }
+
+    // ---- issue 12: literal secrets (21), what ${file:} reads (22), yes/no for a duration (34) ----
+
+    @Test
+    void aSecretWrittenAsALiteralIsRefusedNamingTheKeyAndTheTwoFormsButNotTheValue() {
+        YamlPluginConfig config = monitor(Map.of("token", SECRET, "auth", Map.of("privateKey", SECRET)));
+
+        assertThatThrownBy(() -> config.secret("token"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("monitor 'm' (type t): property 'token': " + LITERAL_SECRET)
+                .message().doesNotContain(SECRET);
+        assertThatThrownBy(() -> config.optionalSecret("token"))
+                .hasMessage("monitor 'm' (type t): property 'token': " + LITERAL_SECRET);
+        assertThatThrownBy(() -> config.section("auth").orElseThrow().optionalSecret("privateKey"))
+                .hasMessage("monitor 'm' (type t): property 'auth.privateKey': " + LITERAL_SECRET);
+        // The same value is fine where the key is not a secret.
+        assertThat(monitor(Map.of("organization", SECRET)).string("organization")).isEqualTo(SECRET);
+    }
+
+    @Test
+    void aSecretFromEnvOrFileIsAccepted() throws IOException {
+        env.put("TOKEN", SECRET);
+        Files.writeString(dir.resolve("token"), SECRET + "\n");
+
+        YamlPluginConfig config = monitor(Map.of("token", "${env:TOKEN}", "other", "${file:token}"));
+
+        assertThat(config.secret("token").reveal()).isEqualTo(SECRET);
+        assertThat(config.secret("other").reveal()).isEqualTo(SECRET);
+        assertThat(config.secrets()).extracting(Secret::reveal).containsExactly(SECRET, SECRET);
+    }
+
+    @Test
+    void aFifoIsRefusedAtOnceInsteadOfHanging() throws Exception {
+        Path fifo = dir.resolve("token.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(mkfifo.exitValue()).isZero();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                assertThatThrownBy(() -> monitor(Map.of("token", "${file:token.fifo}")).secret("token"))
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessage("monitor 'm' (type t): property 'token': " + fifo + " is not a regular file (a device, "
+                                + "pipe or socket); ${file:} reads regular files only; check ${file:token.fifo}"));
+    }
+
+    @Test
+    void aDeviceThatNeverEndsIsRefusedAtOnce() {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                assertThatThrownBy(() -> monitor(Map.of("token", "${file:/dev/zero}")).secret("token"))
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessage("monitor 'm' (type t): property 'token': /dev/zero is not a regular file (a device, "
+                                + "pipe or socket); ${file:} reads regular files only; check ${file:/dev/zero}"));
+        assertThatThrownBy(() -> monitor(Map.of("token", "${file:.}")).secret("token"))
+                .hasMessage("monitor 'm' (type t): property 'token': " + dir + " is not a regular file (a directory); "
+                        + "${file:} reads regular files only; check ${file:.}");
+    }
+
+    @Test
+    void aFileOver64KiBIsRefusedAndOneOf64KiBIsRead() throws IOException {
+        Path big = dir.resolve("big");
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(64 * 1024 + 1); // sparse: the size is what is checked, before reading
+        }
+        Files.writeString(dir.resolve("exact"), "k".repeat(64 * 1024));
+
+        assertThatThrownBy(() -> monitor(Map.of("key", "${file:big}")).secret("key"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("monitor 'm' (type t): property 'key': file " + big + " is 65537 bytes, more than the 65536 "
+                        + "bytes (64 KiB) a ${file:} reference reads; check ${file:big}");
+        assertThat(monitor(Map.of("key", "${file:exact}")).secret("key").reveal()).hasSize(64 * 1024);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRefusedWithoutShowingItsBytes() throws IOException {
+        Files.write(dir.resolve("latin1"), new byte[] {'k', (byte) 0xE9, 'y'});
+
+        assertThatThrownBy(() -> monitor(Map.of("key", "${file:latin1}")).secret("key"))
+                .hasMessage("monitor 'm' (type t): property 'key': file " + dir.resolve("latin1") + " is not UTF-8 text; "
+                        + "check ${file:latin1}");
+    }
+
+    @Test
+    void yesWhereADurationBelongsSaysHowToWriteADuration() {
+        // YAML reads "remind: yes" as the boolean true.
+        assertThatThrownBy(() -> monitor(Map.of("remind", true)).optionalDuration("remind"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("monitor 'm' (type t): property 'remind': is a yes/no value, not a duration; write a duration "
+                        + "like 30s, 15m, 24h or 7d (or ISO-8601 PT15M)");
     }
 }
