@@ -243,8 +243,9 @@ public final class RunEngine implements AutoCloseable {
                         }
 
                         @Override
-                        public void record(String notifierId, List<OutboxEntry> entries, Instant at, Optional<String> error) {
-                            mark(Outbox.marks(notifierId, entries, at, error));
+                        public void record(String notifierId, List<OutboxEntry> entries, Instant at, Optional<String> error,
+                                           int tries) {
+                            mark(Outbox.marks(notifierId, entries, at, error, tries));
                         }
                     });
             delivery.start();

@@ -26,6 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SecretRedactor implements Redactor {
     /** Shorter fragments (a path segment "hooks") are words, not secrets: redacting them would garble messages. */
     private static final int MIN_FRAGMENT = 8;
+    /** A cut tail shorter than this is too likely an ordinary word or a URL's scheme. */
+    private static final int MIN_CUT_TAIL = 12;
     private static final String MASK = "****";
 
     private final List<String> forms = new CopyOnWriteArrayList<>();
@@ -100,7 +102,7 @@ public final class SecretRedactor implements Redactor {
                     fragments.add(path);
                 }
                 for (String segment : path.split("/")) {
-                    if (segment.length() >= MIN_FRAGMENT) {
+                    if (secretLooking(segment)) {
                         fragments.add(segment);
                     }
                 }
@@ -108,7 +110,7 @@ public final class SecretRedactor implements Redactor {
             if (uri.getRawQuery() != null) {
                 for (String pair : uri.getRawQuery().split("&")) {
                     String v = pair.substring(pair.indexOf('=') + 1);
-                    if (v.length() >= MIN_FRAGMENT) {
+                    if (secretLooking(v)) {
                         fragments.add(v);
                     }
                 }
@@ -120,6 +122,12 @@ public final class SecretRedactor implements Redactor {
             // not a URL after all: the whole value is still redacted
         }
         return fragments;
+    }
+
+    /** Long enough, and not a plain lower-case word like "services" or "webhooks". */
+    private static boolean secretLooking(String fragment) {
+        return fragment.length() >= MIN_FRAGMENT
+                && (fragment.length() >= 16 || !fragment.chars().allMatch(c -> c >= 'a' && c <= 'z' || c == '-' || c == '_'));
     }
 
     private static String percentEveryByte(String value) {
@@ -175,7 +183,7 @@ public final class SecretRedactor implements Redactor {
     private String maskCutTail(String text) {
         for (String value : values) {
             int longest = Math.min(value.length() - 1, text.length());
-            for (int n = longest; n >= MIN_FRAGMENT; n--) {
+            for (int n = longest; n >= MIN_CUT_TAIL; n--) {
                 if (text.regionMatches(text.length() - n, value, 0, n)) {
                     return text.substring(0, text.length() - n) + MASK;
                 }

@@ -132,11 +132,16 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         bySeverity.sort(Comparator.comparing((Placed p) -> p.group().severity())
                 .thenComparing(p -> arranged.monitors().indexOf(p.monitor())));
 
+        // As many names as possible, but fewer names rather than fewer groups: the layout with the most names among
+        // those that leave out the fewest groups (fewer names cannot help when the 50 blocks are the limit).
         Layout layout = null;
         for (int maxNames : NAME_STEPS) {
-            layout = Layout.of(byMonitor, maxNames, blockBudget, charBudget);
-            if (layout.omittedGroups() > 0) {
-                layout = Layout.of(bySeverity, maxNames, blockBudget, charBudget);
+            Layout candidate = Layout.of(byMonitor, maxNames, blockBudget, charBudget);
+            if (candidate.omittedGroups() > 0) {
+                candidate = Layout.of(bySeverity, maxNames, blockBudget, charBudget);
+            }
+            if (layout == null || candidate.omittedGroups() < layout.omittedGroups()) {
+                layout = candidate;
             }
             if (layout.omittedGroups() == 0) {
                 break;

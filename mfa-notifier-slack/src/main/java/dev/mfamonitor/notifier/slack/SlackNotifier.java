@@ -33,20 +33,31 @@ public final class SlackNotifier implements Notifier {
 
     @Override
     public DeliveryResult send(Notification notification) {
-        Attempt first = transport.post(SlackMessage.render(notification, mention, SlackMessage.MAX_TOTAL_CHARS),
-                notification.deadline());
+        DeliveryResult result = attempt(notification);
+        if (!(result instanceof DeliveryResult.Delivered)) {
+            log.debug("Slack did not take {}: {}", notification.id(), result);
+        }
+        return result;
+    }
+
+    private DeliveryResult attempt(Notification notification) {
+        SlackMessage full = SlackMessage.render(notification, mention, SlackMessage.MAX_TOTAL_CHARS);
+        Attempt first = transport.post(full, notification.deadline());
         if (!first.tooLong()) {
             return first.result();
         }
-        log.debug("Slack refused the message as too long ({}); sending a shorter one", SlackErrors.BLOCKS_TOO_LONG);
-        Attempt second = transport.post(SlackMessage.render(notification, mention, SlackMessage.SMALL_TOTAL_CHARS),
-                notification.deadline());
+        // Slack's limit is undocumented: send at most half as much text, once; never the refused message again.
+        int smaller = Math.min(SlackMessage.SMALL_TOTAL_CHARS, full.blockTextLength() / 2);
+        SlackMessage small = SlackMessage.render(notification, mention, smaller);
+        log.debug("Slack refused a message of {} characters as too long ({}); sending one of {}",
+                full.blockTextLength(), SlackErrors.BLOCKS_TOO_LONG, small.blockTextLength());
+        Attempt second = transport.post(small, notification.deadline());
         if (!second.tooLong()) {
             return second.result();
         }
         return DeliveryResult.permanent("Slack refused the message as too long (" + SlackErrors.BLOCKS_TOO_LONG
-                + ") even when cut to " + SlackMessage.SMALL_TOTAL_CHARS + " characters: this is a bug in mfa-monitor's "
-                + "Slack notifier; please report it with the log");
+                + ") even when cut from " + full.blockTextLength() + " to " + small.blockTextLength() + " characters: "
+                + "this is a bug in mfa-monitor's Slack notifier; please report it with the log");
     }
 
     /** Closes the HTTP client; never throws. */

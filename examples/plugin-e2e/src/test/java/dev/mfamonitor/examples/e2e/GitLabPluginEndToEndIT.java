@@ -84,8 +84,8 @@ class GitLabPluginEndToEndIT {
                 mfa-monitor: 1 event (1 Baseline)
 
                 gitlab-corp (gitlab)
-                  Baseline: 4 accounts: 2 with MFA, 1 without (carol), 1 not applicable, 0 unknown
-                """);
+                  Baseline (info): 4 accounts: 2 with MFA, 1 without (carol), 1 not applicable, 0 unknown; first run: no state at file STATE
+                """.replace("STATE", dir.resolve("state/mfa-state.json").toAbsolutePath().normalize().toString()));
         // Every page was read, each with the token.
         assertThat(gitlab.requests()).extracting(FakeGitLab.Request::page).containsExactly(1, 2);
         assertThat(gitlab.requests()).allSatisfy(r -> assertThat(r.token()).isEqualTo(TOKEN));
@@ -98,7 +98,7 @@ class GitLabPluginEndToEndIT {
                 mfa-monitor: 1 event (1 MFA disabled)
 
                 gitlab-corp (gitlab)
-                  MFA disabled (1): bob [was enabled]
+                  MFA disabled (1, high): "bob" (was enabled)
                 """);
 
         String state = Files.readString(dir.resolve("state/mfa-state.json"), StandardCharsets.UTF_8);
