@@ -47,8 +47,8 @@ class PackagedJarIT {
                 mfa-monitor: 1 event (1 Baseline)
 
                 quickstart (example-saas)
-                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
-                """);
+                  Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown; first run: no state at file STATE
+                """.replace("STATE", dir.resolve("state/mfa-state.json").toAbsolutePath().normalize().toString()));
 
         Path accounts = dir.resolve("accounts.yaml");
         String flipped = Files.readString(accounts).replace("name: carol, mfa: enabled", "name: carol, mfa: disabled");
@@ -61,7 +61,7 @@ class PackagedJarIT {
                 mfa-monitor: 1 event (1 MFA disabled)
 
                 quickstart (example-saas)
-                  MFA disabled (1): carol [was enabled]
+                  MFA disabled (1, high): "carol" (was enabled)
                 """);
 
         JarProcess.Result third = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
@@ -219,8 +219,8 @@ class PackagedJarIT {
                 mfa-monitor: 1 event (1 Baseline)
 
                 quickstart (example-saas)
-                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
-                """);
+                  Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown; first run: no state at file STATE
+                """.replace("STATE", dir.resolve("state/mfa-state.json").toAbsolutePath().normalize().toString()));
         assertThat(dir.resolve("state/mfa-state.json")).doesNotExist();
     }
 
