@@ -307,8 +307,10 @@ public final class DiffEngine {
                 type = EventType.REQUIREMENT_ENABLED;
             }
             if (type != null) {
+                // A fact of the same name says how it stands ("7 of 20 active users are not enforced").
+                String fact = current.facts().get(name);
                 out.add(event(monitorId, current, type, "requirement:" + name, Optional.empty(), Optional.of(from),
-                        Optional.of(to), name));
+                        Optional.of(to), fact == null || fact.isBlank() ? name : name + ": " + fact));
             }
         }
     }
