@@ -32,9 +32,10 @@ import java.util.regex.Pattern;
 public final class Configuration {
     private static final Set<String> TOP_LEVEL = Set.of("state", "monitors", "notifiers", "policy");
     private static final Set<String> POLICY_KEYS = Set.of("baseline", "remind", "exceptions", "guard", "monitorTimeout",
-            "deliveryTimeout", "giveUpAfter");
+            "deliveryTimeout", "giveUpAfter", "retry");
     private static final Set<String> EXCEPTION_KEYS = Set.of("monitor", "account", "reason", "expires");
     private static final Set<String> GUARD_KEYS = Set.of("minChanges", "fraction");
+    private static final Set<String> RETRY_KEYS = Set.of("initialBackoff", "maxBackoff", "maxAttempts", "grace");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private final YamlPluginConfig state;
@@ -123,6 +124,7 @@ public final class Configuration {
                 created.add(monitor);
                 config.secrets().forEach(redactor::add);
                 builder.monitor(config.id(), monitor);
+                builder.eventTypes(config.id(), declaredEventTypes(registry, config));
             }
             for (YamlPluginConfig config : notifiers) {
                 Notifier notifier = registry.create(PluginRegistry.Kind.NOTIFIER, config, context(config, redactor), Notifier.class);
@@ -141,6 +143,16 @@ public final class Configuration {
             }
             throw e;
         }
+    }
+
+    /** The event types the provider of this monitor declared (issue 11 item 6); none for an unknown provider. */
+    private static List<dev.mfamonitor.spi.EventType> declaredEventTypes(PluginRegistry registry, YamlPluginConfig config) {
+        return registry.providers().stream()
+                .filter(p -> p.kind() == PluginRegistry.Kind.MONITOR && p.type().equals(config.type()))
+                .map(PluginRegistry.Provider::instance)
+                .filter(dev.mfamonitor.spi.MonitorProvider.class::isInstance)
+                .flatMap(p -> ((dev.mfamonitor.spi.MonitorProvider) p).eventTypes().stream())
+                .toList();
     }
 
     /**
@@ -231,7 +243,43 @@ public final class Configuration {
             }
         }
         List<Exemption> exemptions = exemptions(values.get("exceptions"), source, monitorIds);
-        return new Policy(remind, exemptions, minChanges, fraction, monitorTimeout, deliveryTimeout, giveUpAfter);
+        return new Policy(remind, exemptions, minChanges, fraction, monitorTimeout, deliveryTimeout, giveUpAfter,
+                retry(values.get("retry"), source));
+    }
+
+    /** {@code policy.retry}: the one backoff policy of the delivery stage, for every notifier. */
+    private static RetryPolicy retry(Object block, String source) {
+        if (block == null) {
+            return RetryPolicy.DEFAULT;
+        }
+        Map<String, Object> values = map(block, source + ": policy.retry");
+        for (String key : values.keySet()) {
+            if (!RETRY_KEYS.contains(key)) {
+                throw new ConfigException(source + ": unknown key 'policy.retry." + key + "'; known: "
+                        + String.join(", ", new java.util.TreeSet<>(RETRY_KEYS)));
+            }
+        }
+        RetryPolicy d = RetryPolicy.DEFAULT;
+        Duration initial = optionalDuration(values, "initialBackoff", source, "policy.retry.").orElse(d.initialBackoff());
+        Duration max = optionalDuration(values, "maxBackoff", source, "policy.retry.").orElse(d.maxBackoff());
+        Duration grace = optionalDuration(values, "grace", source, "policy.retry.").orElse(d.grace());
+        int attempts = d.maxAttempts();
+        if (values.get("maxAttempts") != null) {
+            try {
+                attempts = Integer.parseInt(String.valueOf(values.get("maxAttempts")).trim());
+            } catch (NumberFormatException e) {
+                attempts = 0;
+            }
+            if (attempts < 1 || attempts > 100) {
+                throw new ConfigException(source + ": policy.retry.maxAttempts '" + values.get("maxAttempts")
+                        + "' must be a whole number from 1 to 100");
+            }
+        }
+        if (max.compareTo(initial) < 0) {
+            throw new ConfigException(source + ": policy.retry.maxBackoff (" + Durations.format(max)
+                    + ") must not be shorter than policy.retry.initialBackoff (" + Durations.format(initial) + ")");
+        }
+        return new RetryPolicy(initial, max, attempts, grace);
     }
 
     private static List<Exemption> exemptions(Object block, String source, Set<String> monitorIds) {
@@ -279,6 +327,10 @@ public final class Configuration {
     }
 
     private static Optional<Duration> optionalDuration(Map<String, Object> values, String key, String source) {
+        return optionalDuration(values, key, source, "policy.");
+    }
+
+    private static Optional<Duration> optionalDuration(Map<String, Object> values, String key, String source, String prefix) {
         Object value = values.get(key);
         if (value == null) {
             return Optional.empty();
@@ -287,11 +339,11 @@ public final class Configuration {
         try {
             duration = Durations.parse(String.valueOf(value));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": policy." + key + ": " + e.getMessage());
+            throw new ConfigException(source + ": " + prefix + key + ": " + e.getMessage());
         }
         // A zero timeout fails every monitor; a zero give-up age abandons every alert whose first delivery failed.
         if (duration.isZero() || duration.isNegative()) {
-            throw new ConfigException(source + ": policy." + key + ": '" + value + "' must be longer than zero");
+            throw new ConfigException(source + ": " + prefix + key + ": '" + value + "' must be longer than zero");
         }
         return Optional.of(duration);
     }

@@ -43,7 +43,7 @@ final class DeliveryStage {
         List<OutboxEntry> pendingFor(String notifierId);
 
         /** Records the outcome of one notification: delivered (no error) or still pending (the error). */
-        void record(String notifierId, List<OutboxEntry> entries, Instant at, Optional<String> error);
+        void record(String notifierId, List<OutboxEntry> entries, Instant at, Optional<String> error, int tries);
     }
 
     private final Map<String, Notifier> notifiers;
@@ -145,11 +145,12 @@ final class DeliveryStage {
             Deadline deadline = Deadline.after(timeout, nanoTime);
             current = deadline;
             Notification notification = Notification.of(runAt, events, deadline);
-            Optional<String> error = attempts(notification, deadline);
+            int[] tries = {0};
+            Optional<String> error = attempts(notification, deadline, tries);
             if (cancelled) {
                 return false; // the engine gave up on us and reported the failure; a late success is re-sent next run
             }
-            ledger.record(id, entries, clock.instant(), error);
+            ledger.record(id, entries, clock.instant(), error, tries[0]);
             if (error.isEmpty()) {
                 delivered.merge(id, events.size(), Integer::sum);
                 log.info("notifier '{}' delivered {} event(s)", id, events.size());
@@ -160,9 +161,10 @@ final class DeliveryStage {
             return false;
         }
 
-        private Optional<String> attempts(Notification notification, Deadline deadline) {
+        private Optional<String> attempts(Notification notification, Deadline deadline, int[] tries) {
             Backoff backoff = new Backoff(retry.initialBackoff(), retry.maxBackoff());
             for (int attempt = 1; ; attempt++) {
+                tries[0] = attempt;
                 DeliveryResult result = attempt(notification);
                 if (result instanceof DeliveryResult.Delivered) {
                     return Optional.empty();

@@ -9,6 +9,7 @@ import dev.mfamonitor.spi.Notice;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
+import dev.mfamonitor.support.NotificationText;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +52,10 @@ public final class DiffEngine {
     }
 
     /**
+     * Diffs one monitor's new snapshot against its last good one, in named phases: compare the accounts both saw,
+     * keep what unseen parts of the source held, report removals, then source-level changes (requirements, gaps, the
+     * plugin's notices), then the good-news guard, then exemptions and reminders.
+     *
      * @param acceptGoodNews when true the guard lets every good-news change through (a person confirmed them)
      */
     public Result diff(String monitorId, MonitorState state, Snapshot current, Instant now, boolean acceptGoodNews) {
@@ -60,59 +65,124 @@ public final class DiffEngine {
         }
         Snapshot previous = state.lastGood().get();
         idBasis = previous.observedAt();
-        List<Account> was = previous.accounts();
-        // A million accounts is a real GitHub org or AWS estate: index by position in flat arrays rather than with
-        // maps of entry objects, so that a diff allocates a few arrays instead of millions of small objects.
-        AccountIndex before = new AccountIndex(was);
-        boolean[] inAfter = new boolean[was.size()];
-        // The accounts to keep, in order: the new snapshot's, then those of unseen parts, then withheld removals.
-        List<Account> after = new ArrayList<>(current.accounts().size());
+        Diff diff = new Diff(monitorId, previous, current);
+        diff.compareAccounts();
+        diff.keepUnseenParts();
+        diff.reportRemovals();
+        requirementEvents(monitorId, previous, current, diff.other);
+        gapEvents(monitorId, previous, current, diff.other);
+        noticeEvents(monitorId, previous.notices(), current, diff.other);
+        int withheld = acceptGoodNews ? 0 : diff.guardGoodNews();
+        Snapshot accepted = diff.accepted(keptRequirements(previous, current), withheld);
 
-        List<ChangeEvent> bad = new ArrayList<>();
-        List<ChangeEvent> good = new ArrayList<>();
-        // Per good-news event, where its account sits in `after` (-1 for a removed account), to undo it if withheld.
-        IntList goodAt = new IntList();
-        List<ChangeEvent> other = new ArrayList<>();
-        boolean keptLastKnown = false;
-        for (Account now1 : current.accounts()) {
-            int at = before.indexOf(now1.id());
-            after.add(now1);
-            if (at < 0) {
-                if (now1.mfa() == MfaStatus.DISABLED) {
-                    bad.add(accountEvent(monitorId, current, EventType.NEW_ACCOUNT_WITHOUT_MFA, now1, Optional.empty(), ""));
-                } else if (weak(now1)) {
-                    bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.empty(), ""));
-                }
-                continue;
-            }
-            inAfter[at] = true;
-            MfaStatus from = was.get(at).mfa();
-            MfaStatus to = now1.mfa();
-            if (to == MfaStatus.UNKNOWN && from != MfaStatus.UNKNOWN) {
-                // A blind read keeps the last known status: otherwise disabled -> unknown -> enabled would slip 50
-                // "MFA enabled" past the guard in two quiet steps, and drop the reminders on the way.
-                after.set(after.size() - 1, now1.withMfa(from));
-                keptLastKnown = true;
-                continue;
-            }
-            if (to == MfaStatus.ENABLED && weak(now1) && !weak(was.get(at))) {
-                bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.of(from), ""));
-            }
-            if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
-                // From UNKNOWN too: the account is now seen without MFA and nobody has been told yet.
-                bad.add(accountEvent(monitorId, current, EventType.MFA_DISABLED, now1, Optional.of(from), ""));
-            } else if (from == MfaStatus.DISABLED && to == MfaStatus.ENABLED) {
-                good.add(accountEvent(monitorId, current, EventType.MFA_ENABLED, now1, Optional.of(from), ""));
-                goodAt.add(after.size() - 1);
-            } else if (from == MfaStatus.DISABLED && to == MfaStatus.NOT_APPLICABLE) {
-                good.add(accountEvent(monitorId, current, EventType.MFA_NOT_REQUIRED, now1, Optional.of(from), ""));
-                goodAt.add(after.size() - 1);
-            }
-            // Everything else, UNKNOWN in either direction included, is no news: unknown is never enabled or disabled.
+        List<ChangeEvent> events = new ArrayList<>(diff.bad);
+        events.addAll(diff.other);
+        events.addAll(diff.good);
+        Map<String, Instant> alertedAt = new HashMap<>(state.alertedAt());
+        for (ChangeEvent event : diff.bad) {
+            alertedAt.put(event.account().orElseThrow().id(), now);
         }
-        // An account missing from a part of the source the monitor could not see is not gone: keep it as it was.
-        boolean keptUnseen = false;
-        if (!current.gaps().isEmpty()) {
+        List<ChangeEvent> finalEvents = applyExemptions(monitorId, events, accepted, previous.observedAt(), now, alertedAt);
+        finalEvents.addAll(reminders(monitorId, accepted, now, alertedAt));
+        Set<String> without = new HashSet<>();
+        for (Account account : accepted.accounts()) {
+            if (account.mfa() == MfaStatus.DISABLED) {
+                without.add(account.id());
+            }
+        }
+        alertedAt.keySet().retainAll(without);
+        return new Result(List.copyOf(finalEvents), accepted, Map.copyOf(alertedAt), withheld);
+    }
+
+    /**
+     * A requirement the monitor could not read keeps its last known status, so that one blind run between "required"
+     * and "not required" does not swallow the switch-off.
+     */
+    private static Map<String, MfaStatus> keptRequirements(Snapshot previous, Snapshot current) {
+        Map<String, MfaStatus> requirements = new TreeMap<>(current.requirements());
+        previous.requirements().forEach((name, status) -> {
+            if (requirements.getOrDefault(name, MfaStatus.UNKNOWN) == MfaStatus.UNKNOWN) {
+                requirements.put(name, status);
+            }
+        });
+        return requirements;
+    }
+
+    /** The account-level work of one diff, phase by phase, over flat arrays (see {@link AccountIndex}). */
+    private final class Diff {
+        private final String monitorId;
+        private final Snapshot previous;
+        private final Snapshot current;
+        private final List<Account> was;
+        private final AccountIndex before;
+        private final boolean[] inAfter;
+        /** The accounts to keep, in order: the new snapshot's, then those of unseen parts, then withheld removals. */
+        private final List<Account> after;
+        final List<ChangeEvent> bad = new ArrayList<>();
+        final List<ChangeEvent> good = new ArrayList<>();
+        final List<ChangeEvent> other = new ArrayList<>();
+        /** Per good-news event, where its account sits in {@code after} (-1 for a removed account), to undo it if withheld. */
+        private final IntList goodAt = new IntList();
+        private boolean keptLastKnown;
+        private boolean keptUnseen;
+
+        Diff(String monitorId, Snapshot previous, Snapshot current) {
+            this.monitorId = monitorId;
+            this.previous = previous;
+            this.current = current;
+            this.was = previous.accounts();
+            // A million accounts is a real GitHub org or AWS estate: index by position in flat arrays rather than
+            // with maps of entry objects, so that a diff allocates a few arrays instead of millions of small objects.
+            this.before = new AccountIndex(was);
+            this.inAfter = new boolean[was.size()];
+            this.after = new ArrayList<>(current.accounts().size());
+        }
+
+        /** Phase 1: every account of the new snapshot against what it was. */
+        void compareAccounts() {
+            for (Account now1 : current.accounts()) {
+                int at = before.indexOf(now1.id());
+                after.add(now1);
+                if (at < 0) {
+                    if (now1.mfa() == MfaStatus.DISABLED) {
+                        bad.add(accountEvent(monitorId, current, EventType.NEW_ACCOUNT_WITHOUT_MFA, now1, Optional.empty(), ""));
+                    } else if (weak(now1)) {
+                        bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.empty(), ""));
+                    }
+                    continue;
+                }
+                inAfter[at] = true;
+                MfaStatus from = was.get(at).mfa();
+                MfaStatus to = now1.mfa();
+                if (to == MfaStatus.UNKNOWN && from != MfaStatus.UNKNOWN) {
+                    // A blind read keeps the last known status: otherwise disabled -> unknown -> enabled would slip 50
+                    // "MFA enabled" past the guard in two quiet steps, and drop the reminders on the way.
+                    after.set(after.size() - 1, now1.withMfa(from));
+                    keptLastKnown = true;
+                    continue;
+                }
+                if (to == MfaStatus.ENABLED && weak(now1) && !weak(was.get(at))) {
+                    bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.of(from), ""));
+                }
+                if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
+                    // From UNKNOWN too: the account is now seen without MFA and nobody has been told yet.
+                    bad.add(accountEvent(monitorId, current, EventType.MFA_DISABLED, now1, Optional.of(from), ""));
+                } else if (from == MfaStatus.DISABLED && to == MfaStatus.ENABLED) {
+                    good.add(accountEvent(monitorId, current, EventType.MFA_ENABLED, now1, Optional.of(from), ""));
+                    goodAt.add(after.size() - 1);
+                } else if (from == MfaStatus.DISABLED && to == MfaStatus.NOT_APPLICABLE) {
+                    good.add(accountEvent(monitorId, current, EventType.MFA_NOT_REQUIRED, now1, Optional.of(from), ""));
+                    goodAt.add(after.size() - 1);
+                }
+                // Everything else, UNKNOWN in either direction included, is no news: unknown is never enabled or disabled.
+            }
+        }
+
+        /** Phase 2: an account missing from a part of the source the monitor could not see is not gone: keep it. */
+        void keepUnseenParts() {
+            if (current.gaps().isEmpty()) {
+                return;
+            }
             for (int i = 0; i < was.size(); i++) {
                 Account old = was.get(i);
                 if (!inAfter[i] && current.gaps().stream().anyMatch(g -> g.covers(old.scope()))) {
@@ -122,22 +192,31 @@ public final class DiffEngine {
                 }
             }
         }
-        for (int i = 0; i < was.size(); i++) {
-            if (!inAfter[i]) {
-                Account gone = was.get(i);
-                good.add(event(monitorId, current, EventType.ACCOUNT_REMOVED, gone.id(), Optional.of(gone),
-                        Optional.of(gone.mfa()), Optional.empty(), ""));
-                goodAt.add(-1);
+
+        /** Phase 3: what is neither seen nor unseeable has left. */
+        void reportRemovals() {
+            for (int i = 0; i < was.size(); i++) {
+                if (!inAfter[i]) {
+                    Account gone = was.get(i);
+                    good.add(event(monitorId, current, EventType.ACCOUNT_REMOVED, gone.id(), Optional.of(gone),
+                            Optional.of(gone.mfa()), Optional.empty(), ""));
+                    goodAt.add(-1);
+                }
             }
         }
-        requirementEvents(monitorId, previous, current, other);
-        gapEvents(monitorId, previous, current, other);
-        noticeEvents(monitorId, previous.notices(), current, other);
 
-        int withheld = 0;
-        double limit = policy.guardFraction() * previous.accounts().size();
-        if (!acceptGoodNews && good.size() > policy.guardMinChanges() && good.size() > limit) {
-            withheld = good.size();
+        /**
+         * Phase 4, the guard against false all-clears: too much good news at once is withheld, the old status of
+         * those accounts kept, and one CHANGES_WITHHELD raised instead.
+         *
+         * @return how many changes were withheld
+         */
+        int guardGoodNews() {
+            double limit = policy.guardFraction() * previous.accounts().size();
+            if (good.size() <= policy.guardMinChanges() || good.size() <= limit) {
+                return 0;
+            }
+            int withheld = good.size();
             for (int i = 0; i < good.size(); i++) {
                 Account account = good.get(i).account().orElseThrow();
                 Account old = was.get(before.indexOf(account.id()));
@@ -155,39 +234,16 @@ public final class DiffEngine {
                             + "little, so the old status of these accounts is kept. If the changes are real, run once with "
                             + "--accept-changes."));
             good.clear();
+            return withheld;
         }
 
-        // A requirement the monitor could not read keeps its last known status, so that one blind run between
-        // "required" and "not required" does not swallow the switch-off.
-        Map<String, MfaStatus> requirements = new TreeMap<>(current.requirements());
-        previous.requirements().forEach((name, status) -> {
-            if (requirements.getOrDefault(name, MfaStatus.UNKNOWN) == MfaStatus.UNKNOWN) {
-                requirements.put(name, status);
-            }
-        });
-        // Most runs keep exactly what the monitor saw: reuse it rather than copy and re-check a million ids.
-        Snapshot accepted = withheld == 0 && !keptUnseen && !keptLastKnown && requirements.equals(current.requirements())
-                ? current
-                : new Snapshot(current.service(), current.observedAt(), after, requirements, current.facts(), current.gaps(),
-                current.notices());
-        List<ChangeEvent> events = new ArrayList<>();
-        events.addAll(bad);
-        events.addAll(other);
-        events.addAll(good);
-        Map<String, Instant> alertedAt = new HashMap<>(state.alertedAt());
-        for (ChangeEvent event : bad) {
-            alertedAt.put(event.account().orElseThrow().id(), now);
+        /** The snapshot to keep. Most runs keep exactly what the monitor saw: reuse it rather than copy a million ids. */
+        Snapshot accepted(Map<String, MfaStatus> requirements, int withheld) {
+            return withheld == 0 && !keptUnseen && !keptLastKnown && requirements.equals(current.requirements())
+                    ? current
+                    : new Snapshot(current.service(), current.observedAt(), after, requirements, current.facts(),
+                    current.gaps(), current.notices());
         }
-        List<ChangeEvent> finalEvents = applyExemptions(monitorId, events, accepted, previous.observedAt(), now, alertedAt);
-        finalEvents.addAll(reminders(monitorId, accepted, now, alertedAt));
-        Set<String> without = new HashSet<>();
-        for (Account account : accepted.accounts()) {
-            if (account.mfa() == MfaStatus.DISABLED) {
-                without.add(account.id());
-            }
-        }
-        alertedAt.keySet().retainAll(without);
-        return new Result(List.copyOf(finalEvents), accepted, Map.copyOf(alertedAt), withheld);
     }
 
     private Result baseline(String monitorId, Snapshot current, Instant now) {
@@ -195,13 +251,26 @@ public final class DiffEngine {
                 .collect(Collectors.groupingBy(Account::mfa, () -> new EnumMap<>(MfaStatus.class), Collectors.counting()));
         List<String> without = current.accounts().stream()
                 .filter(a -> a.mfa() == MfaStatus.DISABLED && !exempt(monitorId, a, now))
-                .map(Account::name).sorted().toList();
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> excepted = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.DISABLED && exempt(monitorId, a, now))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> weak = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.ENABLED && weak(a))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
         StringBuilder detail = new StringBuilder();
         detail.append(current.accounts().size()).append(" accounts: ")
-                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA, ")
-                .append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
-        if (!without.isEmpty()) {
-            detail.append(" (").append(names(without)).append(')');
+                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA");
+        if (!weak.isEmpty()) {
+            detail.append(" (").append(weak.size()).append(" weak: ").append(names(weak)).append(')');
+        }
+        detail.append(", ").append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
+        if (!without.isEmpty() || !excepted.isEmpty()) {
+            detail.append(" (").append(names(without));
+            if (!excepted.isEmpty()) {
+                detail.append(without.isEmpty() ? "" : "; ").append("excepted: ").append(names(excepted));
+            }
+            detail.append(')');
         }
         detail.append(", ").append(counts.getOrDefault(MfaStatus.NOT_APPLICABLE, 0L)).append(" not applicable, ")
                 .append(counts.getOrDefault(MfaStatus.UNKNOWN, 0L)).append(" unknown");
@@ -238,8 +307,10 @@ public final class DiffEngine {
                 type = EventType.REQUIREMENT_ENABLED;
             }
             if (type != null) {
+                // A fact of the same name says how it stands ("7 of 20 active users are not enforced").
+                String fact = current.facts().get(name);
                 out.add(event(monitorId, current, type, "requirement:" + name, Optional.empty(), Optional.of(from),
-                        Optional.of(to), name));
+                        Optional.of(to), fact == null || fact.isBlank() ? name : name + ": " + fact));
             }
         }
     }
@@ -264,7 +335,8 @@ public final class DiffEngine {
 
     /**
      * A plugin's own notices: each new one (by type, account and subject) is raised once; one still there in the next
-     * snapshot is not news. Only namespaced plugin types may be raised this way: a built-in type is the engine's word.
+     * snapshot is not news. Only namespaced plugin types may be raised this way: a built-in type is the engine's word
+     * (the run engine fails a monitor whose notice has a type its provider did not declare).
      */
     private void noticeEvents(String monitorId, List<Notice> before, Snapshot current, List<ChangeEvent> out) {
         Set<String> seen = new HashSet<>();

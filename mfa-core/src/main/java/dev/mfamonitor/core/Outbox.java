@@ -167,13 +167,14 @@ final class Outbox {
         }
     }
 
-    /** The marks for one delivery attempt's outcome. */
-    static List<DeliveryMark> marks(String notifierId, List<OutboxEntry> delivered, Instant at, Optional<String> error) {
+    /** The marks for the outcome of one notification that took {@code tries} attempts. */
+    static List<DeliveryMark> marks(String notifierId, List<OutboxEntry> delivered, Instant at, Optional<String> error,
+                                    int tries) {
         List<DeliveryMark> marks = new ArrayList<>();
         for (OutboxEntry entry : delivered) {
             Delivery old = entry.deliveries().get(notifierId);
             marks.add(new DeliveryMark(entry.id(), notifierId, new Delivery(
-                    error.isPresent() ? Delivery.State.PENDING : Delivery.State.DELIVERED, old.attempts() + 1,
+                    error.isPresent() ? Delivery.State.PENDING : Delivery.State.DELIVERED, old.attempts() + tries,
                     Optional.of(at), error)));
         }
         return marks;

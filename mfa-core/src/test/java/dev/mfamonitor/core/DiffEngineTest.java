@@ -259,6 +259,19 @@ class DiffEngineTest {
                 + " ... and 3 more), 0 not applicable, 0 unknown; not seen: 222 (role MfaMonitorReadOnly cannot be assumed)");
     }
 
+    @Test
+    void theBaselineNamesWeakMfaAndSortsNamesNaturally() {
+        // Issue 12 item 33: u2 before u10, weak second factors named.
+        Account weak = new Account("9", "erin", "member", MfaStatus.ENABLED, "", Map.of("weakMfa", "true"));
+        Snapshot first = snapshot(T0, member("1", "u10", MfaStatus.DISABLED), member("2", "u2", MfaStatus.DISABLED),
+                member("3", "u1", MfaStatus.DISABLED), weak, member("4", "alice", MfaStatus.ENABLED));
+
+        DiffEngine.Result result = engine.diff(MONITOR, MonitorState.NEW, first, T0, false);
+
+        assertThat(result.events().get(0).detail())
+                .isEqualTo("5 accounts: 2 with MFA (1 weak: erin), 3 without (u1, u2, u10), 0 not applicable, 0 unknown");
+    }
+
     // ---- source-level requirements ----
 
     @Test

@@ -290,33 +290,37 @@ public final class NotificationText {
      * One account of a group.
      *
      * @param name  the account's name, cleaned and cut
-     * @param notes what else a person should see, cleaned: {@code role=admin}, {@code was enabled}
+     * @param role  the account's {@code role} fact, cleaned and cut, if it has one (source text)
+     * @param notes what else a person should see, in words of this library, not from the source: {@code was enabled}
      */
-    public record Entry(String name, List<String> notes) {
+    public record Entry(String name, Optional<String> role, List<String> notes) {
         public Entry {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(role, "role");
             notes = List.copyOf(notes);
         }
 
         static Entry of(ChangeEvent event, Account account) {
-            List<String> notes = new ArrayList<>();
             String role = account.facts().get("role");
-            if (role != null && !role.isBlank()) {
-                notes.add("role=" + cut(SafeText.clean(role), MAX_NAME_CHARS));
-            }
+            List<String> notes = new ArrayList<>();
             Optional<MfaStatus> previous = event.previous();
             if (event.type().equals(EventType.MFA_DISABLED) && previous.isPresent()) {
                 notes.add("was " + previous.get().configName().replace('_', ' '));
             }
-            return new Entry(cut(SafeText.clean(account.name()), MAX_NAME_CHARS), notes);
+            return new Entry(cut(SafeText.clean(account.name()), MAX_NAME_CHARS),
+                    Optional.ofNullable(role).filter(r -> !r.isBlank()).map(r -> cut(SafeText.clean(r), MAX_NAME_CHARS)),
+                    notes);
         }
 
-        /** {@code "carol" (role=admin, was enabled)}: the name through {@link Style#name}, the notes through {@link Style#text}. */
+        /**
+         * {@code "carol" (role=admin, was enabled)}: the name through {@link Style#name}, the role's value through
+         * {@link Style#text}, the notes as they are.
+         */
         public String render(Style style) {
-            if (notes.isEmpty()) {
-                return style.name(name);
-            }
-            return style.name(name) + " (" + String.join(", ", notes.stream().map(style::text).toList()) + ")";
+            List<String> parts = new ArrayList<>();
+            role.ifPresent(r -> parts.add("role=" + style.text(r)));
+            parts.addAll(notes);
+            return parts.isEmpty() ? style.name(name) : style.name(name) + " (" + String.join(", ", parts) + ")";
         }
     }
 

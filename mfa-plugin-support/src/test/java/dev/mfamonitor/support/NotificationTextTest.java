@@ -131,7 +131,8 @@ class NotificationTextTest {
         assertThat(monitor.heading(NotificationText.PLAIN)).isEqualTo("m[2J (inventory)");
         assertThat(monitor.groups().get(0).entries()).extracting(NotificationText.Entry::name)
                 .containsExactly("admin", "n".repeat(79) + "…");
-        assertThat(monitor.groups().get(0).entries().get(0).notes()).containsExactly("role=admin", "was enabled");
+        assertThat(monitor.groups().get(0).entries().get(0).role()).hasValue("admin");
+        assertThat(monitor.groups().get(0).entries().get(0).notes()).containsExactly("was enabled");
         assertThat(monitor.groups().get(1).details()).singleElement()
                 .satisfies(d -> assertThat(d).startsWith("line onelinetwo ddd").hasSize(NotificationText.MAX_TEXT_CHARS)
                         .endsWith("d…"));
@@ -198,7 +199,7 @@ class NotificationTextTest {
 
         assertThat(monitor.heading(brackets)).isEqualTo("ACME (INVENTORY)");
         assertThat(monitor.groups().get(0).lines(brackets, 50, 1000))
-                .containsExactly("*MFA disabled* (1, high): [carol] (ROLE=ADMIN, WAS ENABLED)");
+                .containsExactly("*MFA disabled* (1, high): [carol] (role=ADMIN, was enabled)");
         assertThat(monitor.groups().get(1).lines(brackets, 50, 1000)).containsExactly("*Monitor failed* (medium): DENIED");
     }
 

@@ -11,7 +11,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.ByteBuffer;
@@ -151,7 +150,7 @@ public final class YamlPluginConfig implements PluginConfig {
             try {
                 return Durations.parse(text);
             } catch (IllegalArgumentException e) {
-                throw bad(key, text, "a duration such as 30s, 15m, 24h or 7d (or ISO-8601 PT15M)");
+                throw bad(key, text, "a duration such as 30s, 15m, 24h or 7d");
             }
         });
     }
@@ -192,8 +191,7 @@ public final class YamlPluginConfig implements PluginConfig {
         List<String> result = new ArrayList<>();
         for (Object element : raw) {
             if (element instanceof Map<?, ?> || element instanceof List<?>) {
-                throw error(key, "expected a list of plain values, found a " + (element instanceof Map<?, ?> ? "block" : "list")
-                        + " in it");
+                throw bad(key, String.valueOf(element), "a list of plain values");
             }
             result.add(resolve(key, String.valueOf(element), false));
         }
@@ -208,7 +206,7 @@ public final class YamlPluginConfig implements PluginConfig {
             return Optional.empty();
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw error(key, "expected a block of keys, found a " + (value instanceof List<?> ? "list" : "single value"));
+            throw bad(key, String.valueOf(value), "a block of keys");
         }
         Map<String, Object> nested = new LinkedHashMap<>();
         map.forEach((k, v) -> nested.put(String.valueOf(k), v));
@@ -220,6 +218,11 @@ public final class YamlPluginConfig implements PluginConfig {
     @Override
     public boolean has(String key) {
         return values.containsKey(key);
+    }
+
+    @Override
+    public Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(values.keySet()));
     }
 
     /** Keys no getter has read, including those of nested blocks, as {@code parent.child}. */
@@ -314,8 +317,6 @@ public final class YamlPluginConfig implements PluginConfig {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class); // follows links, as Kubernetes mounts need
-        } catch (NoSuchFileException e) {
-            throw error(key, "file " + file + " does not exist" + check);
         } catch (IOException e) {
             throw error(key, "cannot read file " + file + " (" + e.getClass().getSimpleName() + ")" + check);
         }

@@ -7,7 +7,6 @@ import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.SpiVersion;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 
 /**

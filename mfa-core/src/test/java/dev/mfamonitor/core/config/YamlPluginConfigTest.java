@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +20,12 @@ import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class YamlPluginConfigTest {
     private static final String SECRET = "ghp_s3cr3tT0ken";
+    private static final String LITERAL_SECRET = "is a secret and must not be written in the configuration file; "
+            + "write ${env:NAME} (an environment variable) or ${file:PATH} (a file)";
 
     @TempDir
     Path dir;
@@ -166,8 +171,10 @@ class YamlPluginConfigTest {
     void malformedReferencesAreErrors() {
         assertThatThrownBy(() -> monitor(Map.of("token", "${env:}")).secret("token"))
                 .hasMessage("monitor 'm' (type t): property 'token': the reference ${env:} names no variable");
+        assertThatThrownBy(() -> monitor(Map.of("org", "${vault:x}")).string("org"))
+                .hasMessage("monitor 'm' (type t): property 'org': cannot read reference '${vault:x}'; write ${env:NAME} or ${file:PATH}");
         assertThatThrownBy(() -> monitor(Map.of("token", "${vault:x}")).secret("token"))
-                .hasMessage("monitor 'm' (type t): property 'token': cannot read reference '${vault:x}'; write ${env:NAME} or ${file:PATH}");
+                .hasMessage("monitor 'm' (type t): property 'token': " + LITERAL_SECRET);
     }
 
     @Test
@@ -283,5 +290,94 @@ class YamlPluginConfigTest {
         assertThatThrownBy(config::requireAllUsed)
                 .hasMessage("property 'x' is not used by monitor 'm' (type t); known: (none)");
         assertThat(List.of(config.kind(), config.id(), config.type())).containsExactly("monitor", "m", "t");
+    }
+
+    // ---- issue 12: literal secrets (21), what ${file:} reads (22), yes/no for a duration (34) ----
+
+    @Test
+    void aSecretWrittenAsALiteralIsRefusedNamingTheKeyAndTheTwoFormsButNotTheValue() {
+        YamlPluginConfig config = monitor(Map.of("token", SECRET, "auth", Map.of("privateKey", SECRET)));
+
+        assertThatThrownBy(() -> config.secret("token"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("monitor 'm' (type t): property 'token': " + LITERAL_SECRET)
+                .message().doesNotContain(SECRET);
+        assertThatThrownBy(() -> config.optionalSecret("token"))
+                .hasMessage("monitor 'm' (type t): property 'token': " + LITERAL_SECRET);
+        assertThatThrownBy(() -> config.section("auth").orElseThrow().optionalSecret("privateKey"))
+                .hasMessage("monitor 'm' (type t): property 'auth.privateKey': " + LITERAL_SECRET);
+        // The same value is fine where the key is not a secret.
+        assertThat(monitor(Map.of("organization", SECRET)).string("organization")).isEqualTo(SECRET);
+    }
+
+    @Test
+    void aSecretFromEnvOrFileIsAccepted() throws IOException {
+        env.put("TOKEN", SECRET);
+        Files.writeString(dir.resolve("token"), SECRET + "\n");
+
+        YamlPluginConfig config = monitor(Map.of("token", "${env:TOKEN}", "other", "${file:token}"));
+
+        assertThat(config.secret("token").reveal()).isEqualTo(SECRET);
+        assertThat(config.secret("other").reveal()).isEqualTo(SECRET);
+        assertThat(config.secrets()).extracting(Secret::reveal).containsExactly(SECRET, SECRET);
+    }
+
+    @Test
+    void aFifoIsRefusedAtOnceInsteadOfHanging() throws Exception {
+        Path fifo = dir.resolve("token.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(mkfifo.exitValue()).isZero();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                assertThatThrownBy(() -> monitor(Map.of("token", "${file:token.fifo}")).secret("token"))
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessage("monitor 'm' (type t): property 'token': " + fifo + " is not a regular file (a device, "
+                                + "pipe or socket); ${file:} reads regular files only; check ${file:token.fifo}"));
+    }
+
+    @Test
+    void aDeviceThatNeverEndsIsRefusedAtOnce() {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                assertThatThrownBy(() -> monitor(Map.of("token", "${file:/dev/zero}")).secret("token"))
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessage("monitor 'm' (type t): property 'token': /dev/zero is not a regular file (a device, "
+                                + "pipe or socket); ${file:} reads regular files only; check ${file:/dev/zero}"));
+        assertThatThrownBy(() -> monitor(Map.of("token", "${file:.}")).secret("token"))
+                .hasMessage("monitor 'm' (type t): property 'token': " + dir + " is not a regular file (a directory); "
+                        + "${file:} reads regular files only; check ${file:.}");
+    }
+
+    @Test
+    void aFileOver64KiBIsRefusedAndOneOf64KiBIsRead() throws IOException {
+        Path big = dir.resolve("big");
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(64 * 1024 + 1); // sparse: the size is what is checked, before reading
+        }
+        Files.writeString(dir.resolve("exact"), "k".repeat(64 * 1024));
+
+        assertThatThrownBy(() -> monitor(Map.of("key", "${file:big}")).secret("key"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("monitor 'm' (type t): property 'key': file " + big + " is 65537 bytes, more than the 65536 "
+                        + "bytes (64 KiB) a ${file:} reference reads; check ${file:big}");
+        assertThat(monitor(Map.of("key", "${file:exact}")).secret("key").reveal()).hasSize(64 * 1024);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRefusedWithoutShowingItsBytes() throws IOException {
+        Files.write(dir.resolve("latin1"), new byte[] {'k', (byte) 0xE9, 'y'});
+
+        assertThatThrownBy(() -> monitor(Map.of("key", "${file:latin1}")).secret("key"))
+                .hasMessage("monitor 'm' (type t): property 'key': file " + dir.resolve("latin1") + " is not UTF-8 text; "
+                        + "check ${file:latin1}");
+    }
+
+    @Test
+    void yesWhereADurationBelongsSaysHowToWriteADuration() {
+        // YAML reads "remind: yes" as the boolean true.
+        assertThatThrownBy(() -> monitor(Map.of("remind", true)).optionalDuration("remind"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("monitor 'm' (type t): property 'remind': is a yes/no value, not a duration; write a duration "
+                        + "like 30s, 15m, 24h or 7d (or ISO-8601 PT15M)");
     }
 }

@@ -43,7 +43,7 @@ class ConsoleNotifierTest {
                 mfa-monitor: 1 event (1 MFA disabled)
 
                 quickstart (inventory)
-                  MFA disabled (1): carol [was enabled]
+                  MFA disabled (1, high): "carol" (was enabled)
                 """);
     }
 

@@ -1,10 +1,13 @@
 package dev.mfamonitor.examples.embedding;
 
+// README.md shows the lines between each "README:" marker and the next "README: end" (ReadmeSnippetTest checks it).
+// README: imports
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.core.RunReport;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.Notifier;
@@ -19,9 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+// README: end
 
 /**
  * An application that watches the MFA status of its own user directory with mfa-core, without YAML or the runner.
+ *
+ * <p>Plugins created in code are handed to the builder as they are; an application that creates them through
+ * providers gives each a {@link dev.mfamonitor.spi.PluginContext} of its own.
  *
  * <p>It runs the engine twice: the first run gives a baseline; then a user switches MFA off in the directory and the
  * second run alerts. Every alert goes through the application's own notifier, which prints it.
@@ -52,6 +59,7 @@ public final class EmbeddingExample {
 
     /** Two runs over the state file: a baseline, then bob switches MFA off. Returns the second run's exit code. */
     int run(Path stateFile) {
+        // README: engine
         // A monitor is one method: read the source, return everything in it. A lambda will do.
         Monitor users = request -> {
             Map<String, Map.Entry<String, Boolean>> sorted = new TreeMap<>(directory);
@@ -61,7 +69,8 @@ public final class EmbeddingExample {
                     .toList();
             return Snapshot.of("my-app", Instant.now(), accounts);
         };
-        // So is a notifier: here it prints one line per event; a real one would page someone.
+        // So is a notifier: one attempt that says how it went; the engine retries what failed. Here it prints one
+        // line per event; a real one would page someone.
         Notifier printer = notification -> {
             for (ChangeEvent event : notification.events()) {
                 out.println("ALERT " + event.type().words() + " [" + event.monitorId() + "] "
@@ -69,6 +78,7 @@ public final class EmbeddingExample {
                                 .orElse(event.detail()));
             }
             out.flush();
+            return out.checkError() ? DeliveryResult.retry("standard output is failing") : DeliveryResult.delivered();
         };
 
         // The engine owns the plugins it is given and closes them, the store included.
@@ -87,5 +97,6 @@ public final class EmbeddingExample {
             out.println("run 2: exit " + second.exitCode().code() + ", " + second.newEvents().size() + " event(s)");
             return second.exitCode().code();
         }
+        // README: end
     }
 }
