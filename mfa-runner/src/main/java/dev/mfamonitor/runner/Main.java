@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3,
                 Main.EXIT_4, Main.EXIT_5, Main.EXIT_70},
-        footer = {"%nRun 'mfa-monitor help COMMAND' or 'mfa-monitor COMMAND --help' for a command's options."})
+        footer = {"%nRun 'mfa-monitor help COMMAND' for the options of a command."})
 public final class Main {
     // The exit codes, listed one a line by every command's help (picocli aligns "code:meaning" in two columns).
     static final String EXIT_CODES_HEADING = "%nExit codes:%n";
