@@ -124,6 +124,7 @@ public final class Configuration {
                 created.add(monitor);
                 config.secrets().forEach(redactor::add);
                 builder.monitor(config.id(), monitor);
+                builder.eventTypes(config.id(), declaredEventTypes(registry, config));
             }
             for (YamlPluginConfig config : notifiers) {
                 Notifier notifier = registry.create(PluginRegistry.Kind.NOTIFIER, config, context(config, redactor), Notifier.class);
@@ -142,6 +143,16 @@ public final class Configuration {
             }
             throw e;
         }
+    }
+
+    /** The event types the provider of this monitor declared (issue 11 item 6); none for an unknown provider. */
+    private static List<dev.mfamonitor.spi.EventType> declaredEventTypes(PluginRegistry registry, YamlPluginConfig config) {
+        return registry.providers().stream()
+                .filter(p -> p.kind() == PluginRegistry.Kind.MONITOR && p.type().equals(config.type()))
+                .map(PluginRegistry.Provider::instance)
+                .filter(dev.mfamonitor.spi.MonitorProvider.class::isInstance)
+                .flatMap(p -> ((dev.mfamonitor.spi.MonitorProvider) p).eventTypes().stream())
+                .toList();
     }
 
     /**

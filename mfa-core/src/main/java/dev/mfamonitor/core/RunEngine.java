@@ -58,6 +58,7 @@ public final class RunEngine implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
     private final PluginText text;
+    private final Map<String, List<dev.mfamonitor.spi.EventType>> declaredTypes;
 
     private RunEngine(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a state store is required");
@@ -70,6 +71,7 @@ public final class RunEngine implements AutoCloseable {
         this.nanoTime = builder.nanoTime;
         this.sleeper = builder.sleeper;
         this.text = new PluginText(builder.redactor);
+        this.declaredTypes = Map.copyOf(builder.eventTypes);
         if (monitors.isEmpty()) {
             throw new IllegalArgumentException("at least one monitor is required");
         }
@@ -187,7 +189,8 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private ScanStage scanStage() {
-        return new ScanStage(monitors, monitorOrder, text, policy.monitorTimeout());
+        return new ScanStage(monitors, monitorOrder, text, policy.monitorTimeout(),
+                id -> declaredTypes.getOrDefault(id, List.of()));
     }
 
     /** A gap's reason is plugin text that is stored and sent like a failure message: clean it the same way. */
@@ -401,6 +404,7 @@ public final class RunEngine implements AutoCloseable {
         private StateStore store;
         private final Map<String, Monitor> monitors = new LinkedHashMap<>();
         private final Map<String, Notifier> notifiers = new LinkedHashMap<>();
+        private final Map<String, List<dev.mfamonitor.spi.EventType>> eventTypes = new LinkedHashMap<>();
         private Policy policy = Policy.defaults();
         private Clock clock = Clock.systemUTC();
         private LongSupplier nanoTime = System::nanoTime;
@@ -419,6 +423,15 @@ public final class RunEngine implements AutoCloseable {
         /** Adds a monitor under a unique id; at least one is required. */
         public Builder monitor(String id, Monitor monitor) {
             putUnique(monitors, id, monitor, "monitor");
+            return this;
+        }
+
+        /**
+         * The plugin event types a monitor may raise through {@link Snapshot#notices()}, as its provider declared them
+         * ({@link dev.mfamonitor.spi.MonitorProvider#eventTypes()}); a notice of any other type fails that monitor's run.
+         */
+        public Builder eventTypes(String monitorId, List<dev.mfamonitor.spi.EventType> declared) {
+            eventTypes.put(Objects.requireNonNull(monitorId, "monitorId"), List.copyOf(declared));
             return this;
         }
 
