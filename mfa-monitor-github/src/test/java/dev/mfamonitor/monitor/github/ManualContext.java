@@ -41,6 +41,11 @@ final class ManualContext implements PluginContext {
         return List.copyOf(sleeps);
     }
 
+    /** Moves the clock and the ticker on, as time passing between runs. */
+    void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
+
     /** A deadline {@code in} from now on this context's ticker. */
     Deadline deadline(Duration in) {
         return Deadline.after(in, nanoTime());
