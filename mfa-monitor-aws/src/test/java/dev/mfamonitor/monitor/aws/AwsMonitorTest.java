@@ -3,12 +3,11 @@ package dev.mfamonitor.monitor.aws;
 import dev.mfamonitor.core.DiffEngine;
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.Backoff;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.MonitorState;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.testkit.aws.AwsError;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -39,6 +37,7 @@ class AwsMonitorTest {
     static final String SECRET_CANARY = "canary-base-secret-4f9d2c";
 
     FakeAwsServer fake;
+    final ManualContext context = new ManualContext("aws-test", SECRET_CANARY);
 
     @BeforeEach
     void start() throws Exception {
@@ -51,12 +50,12 @@ class AwsMonitorTest {
     }
 
     Snapshot scan(Map<String, Object> extra) throws Exception {
-        return scan(extra, Instant.now().plus(Duration.ofMinutes(1)));
+        return scan(extra, Duration.ofMinutes(1));
     }
 
-    Snapshot scan(Map<String, Object> extra, Instant deadline) throws Exception {
+    Snapshot scan(Map<String, Object> extra, Duration deadline) throws Exception {
         try (AwsMonitor monitor = monitor(extra)) {
-            return monitor.snapshot(new ScanRequest(Optional.empty(), true, deadline));
+            return monitor.snapshot(new ScanRequest(Optional.empty(), true, context.deadline(deadline)));
         }
     }
 
@@ -66,10 +65,9 @@ class AwsMonitorTest {
         values.put("accessKeyId", "AKIDTEST");
         values.put("secretAccessKey", "${env:AWS_SECRET}");
         values.putAll(extra);
-        PluginConfig config = new PluginConfig("monitor", "aws-test", "aws", values, Path.of("."),
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "aws-test", "aws", values, Path.of("."),
                 name -> name.equals("AWS_SECRET") ? SECRET_CANARY : null);
-        AwsMonitor monitor = new AwsMonitorProvider().create(config, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
-                Clock.systemUTC());
+        AwsMonitor monitor = new AwsMonitorProvider().create(config, context);
         config.requireAllUsed();
         return monitor;
     }
@@ -253,7 +251,7 @@ class AwsMonitorTest {
     void throttlingThatOutlastsTheDeadlineFailsWithAMessageInsteadOfWaiting() {
         fake.managementAccount().failNext("GenerateCredentialReport", AwsError.THROTTLING, 1000);
 
-        assertThatThrownBy(() -> scan(Map.of(), Instant.now().plusMillis(300)))
+        assertThatThrownBy(() -> scan(Map.of(), Duration.ofMillis(300)))
                 .isInstanceOf(AwsMonitorException.class)
                 .hasMessageStartingWith("monitor 'aws-test': AWS answered 400 Throttling 'Rate exceeded' to "
                         + "iam:GenerateCredentialReport in the account of the monitor's credentials; gave up after ")
