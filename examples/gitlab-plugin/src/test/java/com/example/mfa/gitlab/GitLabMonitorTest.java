@@ -207,7 +207,7 @@ class GitLabMonitorTest {
         GitLabSettings wrong = new GitLabSettings(gitlab.url(), Optional.empty(), new dev.mfamonitor.spi.Secret(TOKEN + "-old"),
                 java.time.Duration.ofSeconds(5));
 
-        Throwable thrown = failure(new GitLabMonitor(wrong, java.time.Clock.systemUTC()));
+        Throwable thrown = failure(new GitLabMonitor(wrong, GitLabFixture.context()));
 
         // GitLab's body quoted the token; the message shows **** where it was.
         assertThat(thrown).hasMessage("GitLab " + gitlab.url() + " answered 401 ('401 Unauthorized (token ****)') for page 1 "
@@ -292,11 +292,12 @@ class GitLabMonitorTest {
         GitLabSettings settings = new GitLabSettings(url, Optional.empty(), new dev.mfamonitor.spi.Secret(TOKEN),
                 java.time.Duration.ofSeconds(5));
 
-        Throwable thrown = failure(new GitLabMonitor(settings, java.time.Clock.systemUTC(),
-                new dev.mfamonitor.spi.Backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2))));
+        ManualContext context = GitLabFixture.context();
+        Throwable thrown = failure(new GitLabMonitor(settings, context));
 
         assertThat(thrown.getMessage()).startsWith("cannot reach GitLab " + url + " for page 1 of the users (ConnectException")
                 .endsWith("after 3 attempt(s); check url: and the network");
+        assertThat(context.sleeps()).as("two waits between three attempts, recorded, not slept").hasSize(2);
     }
 
     @Test
