@@ -1,11 +1,15 @@
 package dev.mfamonitor.core;
 
 import dev.mfamonitor.spi.ConfigException;
-import dev.mfamonitor.spi.Durations;
+import dev.mfamonitor.support.Durations;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.Notifier;
+import dev.mfamonitor.core.config.YamlPluginConfig;
+import dev.mfamonitor.core.context.EngineHttpRules;
+import dev.mfamonitor.core.context.EnginePluginContext;
+import dev.mfamonitor.core.context.SecretRedactor;
 import dev.mfamonitor.spi.PluginConfig;
-import dev.mfamonitor.spi.StateStore;
+import dev.mfamonitor.spi.state.StateStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,17 +32,18 @@ import java.util.regex.Pattern;
 public final class Configuration {
     private static final Set<String> TOP_LEVEL = Set.of("state", "monitors", "notifiers", "policy");
     private static final Set<String> POLICY_KEYS = Set.of("baseline", "remind", "exceptions", "guard", "monitorTimeout",
-            "deliveryTimeout", "giveUpAfter");
+            "deliveryTimeout", "giveUpAfter", "retry");
     private static final Set<String> EXCEPTION_KEYS = Set.of("monitor", "account", "reason", "expires");
     private static final Set<String> GUARD_KEYS = Set.of("minChanges", "fraction");
+    private static final Set<String> RETRY_KEYS = Set.of("initialBackoff", "maxBackoff", "maxAttempts", "grace");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
-    private final PluginConfig state;
-    private final List<PluginConfig> monitors;
-    private final List<PluginConfig> notifiers;
+    private final YamlPluginConfig state;
+    private final List<YamlPluginConfig> monitors;
+    private final List<YamlPluginConfig> notifiers;
     private final Policy policy;
 
-    private Configuration(PluginConfig state, List<PluginConfig> monitors, List<PluginConfig> notifiers, Policy policy) {
+    private Configuration(YamlPluginConfig state, List<YamlPluginConfig> monitors, List<YamlPluginConfig> notifiers, Policy policy) {
         this.state = state;
         this.monitors = List.copyOf(monitors);
         this.notifiers = List.copyOf(notifiers);
@@ -65,12 +70,12 @@ public final class Configuration {
         if (stateBlock == null) {
             throw new ConfigException(source + ": 'state' is required, for example state: { type: file, path: ./state/mfa-state.json }");
         }
-        PluginConfig state = plugin("state", "state", map(stateBlock, source + ": state"), source, baseDirectory, environment, null);
-        List<PluginConfig> monitors = plugins("monitor", root.get("monitors"), source, baseDirectory, environment, ids);
+        YamlPluginConfig state = plugin("state", "state", map(stateBlock, source + ": state"), source, baseDirectory, environment, null);
+        List<YamlPluginConfig> monitors = plugins("monitor", root.get("monitors"), source, baseDirectory, environment, ids);
         if (monitors.isEmpty()) {
             throw new ConfigException(source + ": 'monitors' must list at least one monitor");
         }
-        List<PluginConfig> notifiers = plugins("notifier", root.get("notifiers"), source, baseDirectory, environment, ids);
+        List<YamlPluginConfig> notifiers = plugins("notifier", root.get("notifiers"), source, baseDirectory, environment, ids);
         if (notifiers.isEmpty()) {
             throw new ConfigException(source + ": 'notifiers' must list at least one notifier; without one, alerts would "
                     + "have nowhere to go (use type: console to print them)");
@@ -87,17 +92,17 @@ public final class Configuration {
     }
 
     /** The monitor blocks, in order. */
-    public List<PluginConfig> monitors() {
+    public List<YamlPluginConfig> monitors() {
         return monitors;
     }
 
     /** The notifier blocks, in order. */
-    public List<PluginConfig> notifiers() {
+    public List<YamlPluginConfig> notifiers() {
         return notifiers;
     }
 
     /** The state block. */
-    public PluginConfig state() {
+    public YamlPluginConfig state() {
         return state;
     }
 
@@ -107,25 +112,26 @@ public final class Configuration {
      */
     public RunEngine createEngine(PluginRegistry registry) {
         List<AutoCloseable> created = new ArrayList<>();
+        SecretRedactor redactor = new SecretRedactor();
         try {
-            RunEngine.Builder builder = RunEngine.builder().policy(policy);
-            StateStore store = registry.create(PluginRegistry.Kind.STATE, state, StateStore.class);
+            RunEngine.Builder builder = RunEngine.builder().policy(policy).redactor(redactor);
+            StateStore store = registry.create(PluginRegistry.Kind.STATE, state, context(state, redactor), StateStore.class);
             created.add(store);
+            state.secrets().forEach(redactor::add);
             builder.stateStore(store);
-            for (PluginConfig config : monitors) {
-                Monitor monitor = registry.create(PluginRegistry.Kind.MONITOR, config, Monitor.class);
+            for (YamlPluginConfig config : monitors) {
+                Monitor monitor = registry.create(PluginRegistry.Kind.MONITOR, config, context(config, redactor), Monitor.class);
                 created.add(monitor);
+                config.secrets().forEach(redactor::add);
                 builder.monitor(config.id(), monitor);
             }
-            for (PluginConfig config : notifiers) {
-                Notifier notifier = registry.create(PluginRegistry.Kind.NOTIFIER, config, Notifier.class);
+            for (YamlPluginConfig config : notifiers) {
+                Notifier notifier = registry.create(PluginRegistry.Kind.NOTIFIER, config, context(config, redactor), Notifier.class);
                 created.add(notifier);
+                config.secrets().forEach(redactor::add);
                 builder.notifier(config.id(), notifier);
             }
-            List<dev.mfamonitor.spi.Secret> secrets = new ArrayList<>(state.secrets());
-            monitors.forEach(config -> secrets.addAll(config.secrets()));
-            notifiers.forEach(config -> secrets.addAll(config.secrets()));
-            return builder.redact(secrets).build();
+            return builder.build();
         } catch (RuntimeException e) {
             for (AutoCloseable plugin : created) {
                 try {
@@ -138,7 +144,15 @@ public final class Configuration {
         }
     }
 
-    private static List<PluginConfig> plugins(String kind, Object block, String source, Path base,
+    /**
+     * The context of one plugin. Its redactor is the configuration's one, shared by all: it learns the secrets each
+     * provider read once the provider is done, before any run, so every plugin's messages are scrubbed of all of them.
+     */
+    private static EnginePluginContext context(YamlPluginConfig config, SecretRedactor redactor) {
+        return EnginePluginContext.system(config.id(), config.describe(), redactor);
+    }
+
+    private static List<YamlPluginConfig> plugins(String kind, Object block, String source, Path base,
                                               UnaryOperator<String> env, Set<String> ids) {
         if (block == null) {
             return List.of();
@@ -146,14 +160,14 @@ public final class Configuration {
         if (!(block instanceof List<?> list)) {
             throw new ConfigException(source + ": '" + kind + "s' must be a list of blocks, each with an id and a type");
         }
-        List<PluginConfig> result = new ArrayList<>();
+        List<YamlPluginConfig> result = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             result.add(plugin(kind, kind + "s[" + i + "]", map(list.get(i), source + ": " + kind + "s[" + i + "]"), source, base, env, ids));
         }
         return result;
     }
 
-    private static PluginConfig plugin(String kind, String where, Map<String, Object> block, String source, Path base,
+    private static YamlPluginConfig plugin(String kind, String where, Map<String, Object> block, String source, Path base,
                                        UnaryOperator<String> env, Set<String> ids) {
         Map<String, Object> values = new LinkedHashMap<>(block);
         Object type = values.remove("type");
@@ -172,7 +186,7 @@ public final class Configuration {
                 throw new ConfigException(source + ": id '" + id + "' is used twice; every monitor and notifier needs its own");
             }
         }
-        return new PluginConfig(kind, id, String.valueOf(type), values, base, env);
+        return new YamlPluginConfig(kind, id, String.valueOf(type), values, base, env);
     }
 
     private static Policy policy(Object block, String source, Set<String> monitorIds) {
@@ -218,7 +232,43 @@ public final class Configuration {
             }
         }
         List<Exemption> exemptions = exemptions(values.get("exceptions"), source, monitorIds);
-        return new Policy(remind, exemptions, minChanges, fraction, monitorTimeout, deliveryTimeout, giveUpAfter);
+        return new Policy(remind, exemptions, minChanges, fraction, monitorTimeout, deliveryTimeout, giveUpAfter,
+                retry(values.get("retry"), source));
+    }
+
+    /** {@code policy.retry}: the one backoff policy of the delivery stage, for every notifier. */
+    private static RetryPolicy retry(Object block, String source) {
+        if (block == null) {
+            return RetryPolicy.DEFAULT;
+        }
+        Map<String, Object> values = map(block, source + ": policy.retry");
+        for (String key : values.keySet()) {
+            if (!RETRY_KEYS.contains(key)) {
+                throw new ConfigException(source + ": unknown key 'policy.retry." + key + "'; known: "
+                        + String.join(", ", new java.util.TreeSet<>(RETRY_KEYS)));
+            }
+        }
+        RetryPolicy d = RetryPolicy.DEFAULT;
+        Duration initial = optionalDuration(values, "initialBackoff", source, "policy.retry.").orElse(d.initialBackoff());
+        Duration max = optionalDuration(values, "maxBackoff", source, "policy.retry.").orElse(d.maxBackoff());
+        Duration grace = optionalDuration(values, "grace", source, "policy.retry.").orElse(d.grace());
+        int attempts = d.maxAttempts();
+        if (values.get("maxAttempts") != null) {
+            try {
+                attempts = Integer.parseInt(String.valueOf(values.get("maxAttempts")).trim());
+            } catch (NumberFormatException e) {
+                attempts = 0;
+            }
+            if (attempts < 1 || attempts > 100) {
+                throw new ConfigException(source + ": policy.retry.maxAttempts '" + values.get("maxAttempts")
+                        + "' must be a whole number from 1 to 100");
+            }
+        }
+        if (max.compareTo(initial) < 0) {
+            throw new ConfigException(source + ": policy.retry.maxBackoff (" + Durations.format(max)
+                    + ") must not be shorter than policy.retry.initialBackoff (" + Durations.format(initial) + ")");
+        }
+        return new RetryPolicy(initial, max, attempts, grace);
     }
 
     private static List<Exemption> exemptions(Object block, String source, Set<String> monitorIds) {
@@ -266,6 +316,10 @@ public final class Configuration {
     }
 
     private static Optional<Duration> optionalDuration(Map<String, Object> values, String key, String source) {
+        return optionalDuration(values, key, source, "policy.");
+    }
+
+    private static Optional<Duration> optionalDuration(Map<String, Object> values, String key, String source, String prefix) {
         Object value = values.get(key);
         if (value == null) {
             return Optional.empty();
@@ -274,11 +328,11 @@ public final class Configuration {
         try {
             duration = Durations.parse(String.valueOf(value));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": policy." + key + ": " + e.getMessage());
+            throw new ConfigException(source + ": " + prefix + key + ": " + e.getMessage());
         }
         // A zero timeout fails every monitor; a zero give-up age abandons every alert whose first delivery failed.
         if (duration.isZero() || duration.isNegative()) {
-            throw new ConfigException(source + ": policy." + key + ": '" + value + "' must be longer than zero");
+            throw new ConfigException(source + ": " + prefix + key + ": '" + value + "' must be longer than zero");
         }
         return Optional.of(duration);
     }

@@ -5,13 +5,16 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.Notice;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
+import dev.mfamonitor.support.NotificationText;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +33,8 @@ public final class DiffEngine {
     private static final int NAMES_IN_DETAIL = 20;
 
     private final Policy policy;
+    /** What the ids of the diff under way hash besides the change itself; see {@link #event}. One diff at a time. */
+    private Object idBasis = "baseline";
 
     public DiffEngine(Policy policy) {
         this.policy = policy;
@@ -47,127 +52,34 @@ public final class DiffEngine {
     }
 
     /**
+     * Diffs one monitor's new snapshot against its last good one, in named phases: compare the accounts both saw,
+     * keep what unseen parts of the source held, report removals, then source-level changes (requirements, gaps, the
+     * plugin's notices), then the good-news guard, then exemptions and reminders.
+     *
      * @param acceptGoodNews when true the guard lets every good-news change through (a person confirmed them)
      */
     public Result diff(String monitorId, MonitorState state, Snapshot current, Instant now, boolean acceptGoodNews) {
         if (state.lastGood().isEmpty()) {
+            idBasis = "baseline";
             return baseline(monitorId, current, now);
         }
         Snapshot previous = state.lastGood().get();
-        List<Account> was = previous.accounts();
-        // A million accounts is a real GitHub org or AWS estate: index by position in flat arrays rather than with
-        // maps of entry objects, so that a diff allocates a few arrays instead of millions of small objects.
-        AccountIndex before = new AccountIndex(was);
-        boolean[] inAfter = new boolean[was.size()];
-        // The accounts to keep, in order: the new snapshot's, then those of unseen parts, then withheld removals.
-        List<Account> after = new ArrayList<>(current.accounts().size());
+        idBasis = previous.observedAt();
+        Diff diff = new Diff(monitorId, previous, current);
+        diff.compareAccounts();
+        diff.keepUnseenParts();
+        diff.reportRemovals();
+        requirementEvents(monitorId, previous, current, diff.other);
+        gapEvents(monitorId, previous, current, diff.other);
+        noticeEvents(monitorId, previous.notices(), current, diff.other);
+        int withheld = acceptGoodNews ? 0 : diff.guardGoodNews();
+        Snapshot accepted = diff.accepted(keptRequirements(previous, current), withheld);
 
-        List<ChangeEvent> bad = new ArrayList<>();
-        List<ChangeEvent> good = new ArrayList<>();
-        // Per good-news event, where its account sits in `after` (-1 for a removed account), to undo it if withheld.
-        IntList goodAt = new IntList();
-        List<ChangeEvent> other = new ArrayList<>();
-        boolean keptLastKnown = false;
-        for (Account now1 : current.accounts()) {
-            int at = before.indexOf(now1.id());
-            after.add(now1);
-            if (at < 0) {
-                if (now1.mfa() == MfaStatus.DISABLED) {
-                    bad.add(accountEvent(monitorId, current, EventType.NEW_ACCOUNT_WITHOUT_MFA, now1, Optional.empty(), ""));
-                } else if (weak(now1)) {
-                    bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.empty(), ""));
-                }
-                continue;
-            }
-            inAfter[at] = true;
-            MfaStatus from = was.get(at).mfa();
-            MfaStatus to = now1.mfa();
-            if (to == MfaStatus.UNKNOWN && from != MfaStatus.UNKNOWN) {
-                // A blind read keeps the last known status: otherwise disabled -> unknown -> enabled would slip 50
-                // "MFA enabled" past the guard in two quiet steps, and drop the reminders on the way.
-                after.set(after.size() - 1, now1.withMfa(from));
-                keptLastKnown = true;
-                continue;
-            }
-            if (to == MfaStatus.ENABLED && weak(now1) && !weak(was.get(at))) {
-                bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.of(from), ""));
-            }
-            if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
-                // From UNKNOWN too: the account is now seen without MFA and nobody has been told yet.
-                bad.add(accountEvent(monitorId, current, EventType.MFA_DISABLED, now1, Optional.of(from), ""));
-            } else if (from == MfaStatus.DISABLED && to == MfaStatus.ENABLED) {
-                good.add(accountEvent(monitorId, current, EventType.MFA_ENABLED, now1, Optional.of(from), ""));
-                goodAt.add(after.size() - 1);
-            } else if (from == MfaStatus.DISABLED && to == MfaStatus.NOT_APPLICABLE) {
-                good.add(accountEvent(monitorId, current, EventType.MFA_NOT_REQUIRED, now1, Optional.of(from), ""));
-                goodAt.add(after.size() - 1);
-            }
-            // Everything else, UNKNOWN in either direction included, is no news: unknown is never enabled or disabled.
-        }
-        // An account missing from a part of the source the monitor could not see is not gone: keep it as it was.
-        boolean keptUnseen = false;
-        if (!current.gaps().isEmpty()) {
-            for (int i = 0; i < was.size(); i++) {
-                Account old = was.get(i);
-                if (!inAfter[i] && current.gaps().stream().anyMatch(g -> g.covers(old.scope()))) {
-                    after.add(old);
-                    inAfter[i] = true;
-                    keptUnseen = true;
-                }
-            }
-        }
-        for (int i = 0; i < was.size(); i++) {
-            if (!inAfter[i]) {
-                Account gone = was.get(i);
-                good.add(event(monitorId, current, EventType.ACCOUNT_REMOVED, gone.id(), Optional.of(gone),
-                        Optional.of(gone.mfa()), Optional.empty(), ""));
-                goodAt.add(-1);
-            }
-        }
-        requirementEvents(monitorId, previous, current, other);
-        gapEvents(monitorId, previous, current, other);
-
-        int withheld = 0;
-        double limit = policy.guardFraction() * previous.accounts().size();
-        if (!acceptGoodNews && good.size() > policy.guardMinChanges() && good.size() > limit) {
-            withheld = good.size();
-            for (int i = 0; i < good.size(); i++) {
-                Account account = good.get(i).account().orElseThrow();
-                Account old = was.get(before.indexOf(account.id()));
-                if (goodAt.get(i) < 0) {
-                    after.add(old);
-                } else {
-                    after.set(goodAt.get(i), old);
-                }
-            }
-            Map<EventType, Long> counts = good.stream()
-                    .collect(Collectors.groupingBy(ChangeEvent::type, () -> new EnumMap<>(EventType.class), Collectors.counting()));
-            other.add(event(monitorId, current, EventType.CHANGES_WITHHELD, "withheld", Optional.empty(), Optional.empty(),
-                    Optional.empty(), withheld + " good-news changes withheld (" + describeCounts(counts) + ") of "
-                            + previous.accounts().size() + " accounts: so much at once looks like a monitor that saw too "
-                            + "little, so the old status of these accounts is kept. If the changes are real, run once with "
-                            + "--accept-changes."));
-            good.clear();
-        }
-
-        // A requirement the monitor could not read keeps its last known status, so that one blind run between
-        // "required" and "not required" does not swallow the switch-off.
-        Map<String, MfaStatus> requirements = new TreeMap<>(current.requirements());
-        previous.requirements().forEach((name, status) -> {
-            if (requirements.getOrDefault(name, MfaStatus.UNKNOWN) == MfaStatus.UNKNOWN) {
-                requirements.put(name, status);
-            }
-        });
-        // Most runs keep exactly what the monitor saw: reuse it rather than copy and re-check a million ids.
-        Snapshot accepted = withheld == 0 && !keptUnseen && !keptLastKnown && requirements.equals(current.requirements())
-                ? current
-                : new Snapshot(current.service(), current.observedAt(), after, requirements, current.facts(), current.gaps());
-        List<ChangeEvent> events = new ArrayList<>();
-        events.addAll(bad);
-        events.addAll(other);
-        events.addAll(good);
+        List<ChangeEvent> events = new ArrayList<>(diff.bad);
+        events.addAll(diff.other);
+        events.addAll(diff.good);
         Map<String, Instant> alertedAt = new HashMap<>(state.alertedAt());
-        for (ChangeEvent event : bad) {
+        for (ChangeEvent event : diff.bad) {
             alertedAt.put(event.account().orElseThrow().id(), now);
         }
         List<ChangeEvent> finalEvents = applyExemptions(monitorId, events, accepted, previous.observedAt(), now, alertedAt);
@@ -182,18 +94,183 @@ public final class DiffEngine {
         return new Result(List.copyOf(finalEvents), accepted, Map.copyOf(alertedAt), withheld);
     }
 
+    /**
+     * A requirement the monitor could not read keeps its last known status, so that one blind run between "required"
+     * and "not required" does not swallow the switch-off.
+     */
+    private static Map<String, MfaStatus> keptRequirements(Snapshot previous, Snapshot current) {
+        Map<String, MfaStatus> requirements = new TreeMap<>(current.requirements());
+        previous.requirements().forEach((name, status) -> {
+            if (requirements.getOrDefault(name, MfaStatus.UNKNOWN) == MfaStatus.UNKNOWN) {
+                requirements.put(name, status);
+            }
+        });
+        return requirements;
+    }
+
+    /** The account-level work of one diff, phase by phase, over flat arrays (see {@link AccountIndex}). */
+    private final class Diff {
+        private final String monitorId;
+        private final Snapshot previous;
+        private final Snapshot current;
+        private final List<Account> was;
+        private final AccountIndex before;
+        private final boolean[] inAfter;
+        /** The accounts to keep, in order: the new snapshot's, then those of unseen parts, then withheld removals. */
+        private final List<Account> after;
+        final List<ChangeEvent> bad = new ArrayList<>();
+        final List<ChangeEvent> good = new ArrayList<>();
+        final List<ChangeEvent> other = new ArrayList<>();
+        /** Per good-news event, where its account sits in {@code after} (-1 for a removed account), to undo it if withheld. */
+        private final IntList goodAt = new IntList();
+        private boolean keptLastKnown;
+        private boolean keptUnseen;
+
+        Diff(String monitorId, Snapshot previous, Snapshot current) {
+            this.monitorId = monitorId;
+            this.previous = previous;
+            this.current = current;
+            this.was = previous.accounts();
+            // A million accounts is a real GitHub org or AWS estate: index by position in flat arrays rather than
+            // with maps of entry objects, so that a diff allocates a few arrays instead of millions of small objects.
+            this.before = new AccountIndex(was);
+            this.inAfter = new boolean[was.size()];
+            this.after = new ArrayList<>(current.accounts().size());
+        }
+
+        /** Phase 1: every account of the new snapshot against what it was. */
+        void compareAccounts() {
+            for (Account now1 : current.accounts()) {
+                int at = before.indexOf(now1.id());
+                after.add(now1);
+                if (at < 0) {
+                    if (now1.mfa() == MfaStatus.DISABLED) {
+                        bad.add(accountEvent(monitorId, current, EventType.NEW_ACCOUNT_WITHOUT_MFA, now1, Optional.empty(), ""));
+                    } else if (weak(now1)) {
+                        bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.empty(), ""));
+                    }
+                    continue;
+                }
+                inAfter[at] = true;
+                MfaStatus from = was.get(at).mfa();
+                MfaStatus to = now1.mfa();
+                if (to == MfaStatus.UNKNOWN && from != MfaStatus.UNKNOWN) {
+                    // A blind read keeps the last known status: otherwise disabled -> unknown -> enabled would slip 50
+                    // "MFA enabled" past the guard in two quiet steps, and drop the reminders on the way.
+                    after.set(after.size() - 1, now1.withMfa(from));
+                    keptLastKnown = true;
+                    continue;
+                }
+                if (to == MfaStatus.ENABLED && weak(now1) && !weak(was.get(at))) {
+                    bad.add(accountEvent(monitorId, current, EventType.WEAK_MFA, now1, Optional.of(from), ""));
+                }
+                if (to == MfaStatus.DISABLED && from != MfaStatus.DISABLED) {
+                    // From UNKNOWN too: the account is now seen without MFA and nobody has been told yet.
+                    bad.add(accountEvent(monitorId, current, EventType.MFA_DISABLED, now1, Optional.of(from), ""));
+                } else if (from == MfaStatus.DISABLED && to == MfaStatus.ENABLED) {
+                    good.add(accountEvent(monitorId, current, EventType.MFA_ENABLED, now1, Optional.of(from), ""));
+                    goodAt.add(after.size() - 1);
+                } else if (from == MfaStatus.DISABLED && to == MfaStatus.NOT_APPLICABLE) {
+                    good.add(accountEvent(monitorId, current, EventType.MFA_NOT_REQUIRED, now1, Optional.of(from), ""));
+                    goodAt.add(after.size() - 1);
+                }
+                // Everything else, UNKNOWN in either direction included, is no news: unknown is never enabled or disabled.
+            }
+        }
+
+        /** Phase 2: an account missing from a part of the source the monitor could not see is not gone: keep it. */
+        void keepUnseenParts() {
+            if (current.gaps().isEmpty()) {
+                return;
+            }
+            for (int i = 0; i < was.size(); i++) {
+                Account old = was.get(i);
+                if (!inAfter[i] && current.gaps().stream().anyMatch(g -> g.covers(old.scope()))) {
+                    after.add(old);
+                    inAfter[i] = true;
+                    keptUnseen = true;
+                }
+            }
+        }
+
+        /** Phase 3: what is neither seen nor unseeable has left. */
+        void reportRemovals() {
+            for (int i = 0; i < was.size(); i++) {
+                if (!inAfter[i]) {
+                    Account gone = was.get(i);
+                    good.add(event(monitorId, current, EventType.ACCOUNT_REMOVED, gone.id(), Optional.of(gone),
+                            Optional.of(gone.mfa()), Optional.empty(), ""));
+                    goodAt.add(-1);
+                }
+            }
+        }
+
+        /**
+         * Phase 4, the guard against false all-clears: too much good news at once is withheld, the old status of
+         * those accounts kept, and one CHANGES_WITHHELD raised instead.
+         *
+         * @return how many changes were withheld
+         */
+        int guardGoodNews() {
+            double limit = policy.guardFraction() * previous.accounts().size();
+            if (good.size() <= policy.guardMinChanges() || good.size() <= limit) {
+                return 0;
+            }
+            int withheld = good.size();
+            for (int i = 0; i < good.size(); i++) {
+                Account account = good.get(i).account().orElseThrow();
+                Account old = was.get(before.indexOf(account.id()));
+                if (goodAt.get(i) < 0) {
+                    after.add(old);
+                } else {
+                    after.set(goodAt.get(i), old);
+                }
+            }
+            Map<EventType, Long> counts = good.stream()
+                    .collect(Collectors.groupingBy(ChangeEvent::type, java.util.TreeMap::new, Collectors.counting()));
+            other.add(event(monitorId, current, EventType.CHANGES_WITHHELD, "withheld", Optional.empty(), Optional.empty(),
+                    Optional.empty(), withheld + " good-news changes withheld (" + describeCounts(counts) + ") of "
+                            + previous.accounts().size() + " accounts: so much at once looks like a monitor that saw too "
+                            + "little, so the old status of these accounts is kept. If the changes are real, run once with "
+                            + "--accept-changes."));
+            good.clear();
+            return withheld;
+        }
+
+        /** The snapshot to keep. Most runs keep exactly what the monitor saw: reuse it rather than copy a million ids. */
+        Snapshot accepted(Map<String, MfaStatus> requirements, int withheld) {
+            return withheld == 0 && !keptUnseen && !keptLastKnown && requirements.equals(current.requirements())
+                    ? current
+                    : new Snapshot(current.service(), current.observedAt(), after, requirements, current.facts(),
+                    current.gaps(), current.notices());
+        }
+    }
+
     private Result baseline(String monitorId, Snapshot current, Instant now) {
         Map<MfaStatus, Long> counts = current.accounts().stream()
                 .collect(Collectors.groupingBy(Account::mfa, () -> new EnumMap<>(MfaStatus.class), Collectors.counting()));
         List<String> without = current.accounts().stream()
                 .filter(a -> a.mfa() == MfaStatus.DISABLED && !exempt(monitorId, a, now))
-                .map(Account::name).sorted().toList();
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> excepted = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.DISABLED && exempt(monitorId, a, now))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
+        List<String> weak = current.accounts().stream()
+                .filter(a -> a.mfa() == MfaStatus.ENABLED && weak(a))
+                .map(Account::name).sorted(NotificationText.NATURAL_ORDER).toList();
         StringBuilder detail = new StringBuilder();
         detail.append(current.accounts().size()).append(" accounts: ")
-                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA, ")
-                .append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
-        if (!without.isEmpty()) {
-            detail.append(" (").append(names(without)).append(')');
+                .append(counts.getOrDefault(MfaStatus.ENABLED, 0L)).append(" with MFA");
+        if (!weak.isEmpty()) {
+            detail.append(" (").append(weak.size()).append(" weak: ").append(names(weak)).append(')');
+        }
+        detail.append(", ").append(counts.getOrDefault(MfaStatus.DISABLED, 0L)).append(" without");
+        if (!without.isEmpty() || !excepted.isEmpty()) {
+            detail.append(" (").append(names(without));
+            if (!excepted.isEmpty()) {
+                detail.append(without.isEmpty() ? "" : "; ").append("excepted: ").append(names(excepted));
+            }
+            detail.append(')');
         }
         detail.append(", ").append(counts.getOrDefault(MfaStatus.NOT_APPLICABLE, 0L)).append(" not applicable, ")
                 .append(counts.getOrDefault(MfaStatus.UNKNOWN, 0L)).append(" unknown");
@@ -210,6 +287,7 @@ public final class DiffEngine {
                 alertedAt.put(account.id(), now);
             }
         }
+        noticeEvents(monitorId, List.of(), current, events);
         // Exemptions that expired before the first run are reported at once: someone meant to look at them.
         events.addAll(expiredExemptions(monitorId, current, Instant.MIN, now, alertedAt));
         return new Result(List.copyOf(events), current, Map.copyOf(alertedAt), 0);
@@ -229,8 +307,10 @@ public final class DiffEngine {
                 type = EventType.REQUIREMENT_ENABLED;
             }
             if (type != null) {
+                // A fact of the same name says how it stands ("7 of 20 active users are not enforced").
+                String fact = current.facts().get(name);
                 out.add(event(monitorId, current, type, "requirement:" + name, Optional.empty(), Optional.of(from),
-                        Optional.of(to), name));
+                        Optional.of(to), fact == null || fact.isBlank() ? name : name + ": " + fact));
             }
         }
     }
@@ -251,6 +331,31 @@ public final class DiffEngine {
                         Optional.empty(), Optional.empty(), "sees " + scope + " again"));
             }
         });
+    }
+
+    /**
+     * A plugin's own notices: each new one (by type, account and subject) is raised once; one still there in the next
+     * snapshot is not news. Only namespaced plugin types may be raised this way: a built-in type is the engine's word.
+     */
+    private void noticeEvents(String monitorId, List<Notice> before, Snapshot current, List<ChangeEvent> out) {
+        Set<String> seen = new HashSet<>();
+        before.forEach(n -> seen.add(noticeKey(n)));
+        Map<String, Account> byId = new HashMap<>();
+        if (!current.notices().isEmpty()) {
+            current.accounts().forEach(a -> byId.put(a.id(), a));
+        }
+        for (Notice notice : current.notices()) {
+            if (!notice.type().declaredByPlugin() || !seen.add(noticeKey(notice))) {
+                continue;
+            }
+            Optional<Account> account = notice.accountId().map(byId::get);
+            out.add(event(monitorId, current, notice.type(), "notice:" + noticeKey(notice), account, Optional.empty(),
+                    account.map(Account::mfa), notice.detail()));
+        }
+    }
+
+    private static String noticeKey(Notice notice) {
+        return notice.type().name() + '\u0000' + notice.accountId().orElse("") + '\u0000' + notice.subject();
     }
 
     private static Map<String, String> gapsByScope(Snapshot snapshot) {
@@ -293,9 +398,12 @@ public final class DiffEngine {
             boolean stillWithout = account.map(a -> a.mfa() == MfaStatus.DISABLED).orElse(false);
             String detail = "exception for " + exemption.account() + " (\"" + exemption.reason() + "\") expired on "
                     + exemption.expires().get() + (stillWithout ? "; the account is still without MFA" : "");
-            events.add(new ChangeEvent(ChangeEvent.idOf(monitorId, "exemption:" + exemption.account(), EventType.EXCEPTION_EXPIRED,
-                    expiry.get()), EventType.EXCEPTION_EXPIRED, stillWithout ? Severity.HIGH : Severity.LOW, monitorId,
-                    snapshot.service(), account, Optional.empty(), account.map(Account::mfa), snapshot.observedAt(), detail));
+            ChangeEvent.Builder expired = ChangeEvent.builder(EventType.EXCEPTION_EXPIRED, monitorId, snapshot.service(),
+                            snapshot.observedAt())
+                    .id(ChangeEvent.idOf(monitorId, "exemption:" + exemption.account(), EventType.EXCEPTION_EXPIRED, expiry.get()))
+                    .severity(stillWithout ? Severity.HIGH : Severity.LOW).detail(detail);
+            account.ifPresent(a -> expired.account(a).current(a.mfa()));
+            events.add(expired.build());
             if (stillWithout) {
                 alertedAt.put(account.get().id(), now);
             }
@@ -334,16 +442,26 @@ public final class DiffEngine {
         return !policy.exemptions().isEmpty() && policy.exemptionFor(monitorId, account, now).isPresent();
     }
 
-    private static ChangeEvent accountEvent(String monitorId, Snapshot snapshot, EventType type, Account account,
-                                            Optional<MfaStatus> previous, String detail) {
+    private ChangeEvent accountEvent(String monitorId, Snapshot snapshot, EventType type, Account account,
+                                     Optional<MfaStatus> previous, String detail) {
         return event(monitorId, snapshot, type, account.id(), Optional.of(account), previous, Optional.of(account.mfa()), detail);
     }
 
-    private static ChangeEvent event(String monitorId, Snapshot snapshot, EventType type, String subject,
-                                     Optional<Account> account, Optional<MfaStatus> previous, Optional<MfaStatus> current,
-                                     String detail) {
-        return new ChangeEvent(ChangeEvent.idOf(monitorId, subject, type, snapshot.observedAt()), type,
-                severityOf(type, account), monitorId, snapshot.service(), account, previous, current, snapshot.observedAt(), detail);
+    /**
+     * An event of this diff. Its id hashes what the change is made of (monitor, subject, type) and the snapshot it was
+     * diffed against, not the new snapshot's time: when a commit fails, the next run diffs against the same snapshot
+     * and raises the same change with the same id, so a receiver that already got it can drop the repeat.
+     */
+    private ChangeEvent event(String monitorId, Snapshot snapshot, EventType type, String subject,
+                              Optional<Account> account, Optional<MfaStatus> previous, Optional<MfaStatus> current,
+                              String detail) {
+        ChangeEvent.Builder builder = ChangeEvent.builder(type, monitorId, snapshot.service(), snapshot.observedAt())
+                .id(ChangeEvent.idOf(monitorId, subject, type, idBasis))
+                .severity(severityOf(type, account)).detail(detail);
+        account.ifPresent(builder::account);
+        previous.ifPresent(builder::previous);
+        current.ifPresent(builder::current);
+        return builder.build();
     }
 
     /** Root accounts and org owners without MFA are the worst case: escalate their bad news. */

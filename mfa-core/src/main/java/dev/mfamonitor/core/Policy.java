@@ -14,10 +14,12 @@ import java.util.Optional;
  * @param guardFraction       ... and more than this fraction of the monitor's last snapshot
  * @param monitorTimeout      how long one monitor may take
  * @param deliveryTimeout     how long one notifier may take to deliver, retries included
- * @param giveUpAfter         an event still pending this long after it was committed is abandoned for that notifier
+ * @param giveUpAfter         an event still pending this long after it was committed is abandoned for that notifier,
+ *                            once another notifier has delivered it
+ * @param retry               how transient delivery failures are retried
  */
 public record Policy(Optional<Duration> remind, List<Exemption> exemptions, int guardMinChanges, double guardFraction,
-                     Duration monitorTimeout, Duration deliveryTimeout, Duration giveUpAfter) {
+                     Duration monitorTimeout, Duration deliveryTimeout, Duration giveUpAfter, RetryPolicy retry) {
 
     public static final int DEFAULT_GUARD_MIN_CHANGES = 10;
     public static final double DEFAULT_GUARD_FRACTION = 0.10;
@@ -31,15 +33,22 @@ public record Policy(Optional<Duration> remind, List<Exemption> exemptions, int 
         Objects.requireNonNull(monitorTimeout, "monitorTimeout");
         Objects.requireNonNull(deliveryTimeout, "deliveryTimeout");
         Objects.requireNonNull(giveUpAfter, "giveUpAfter");
+        Objects.requireNonNull(retry, "retry");
         if (guardMinChanges < 0 || guardFraction < 0 || guardFraction > 1) {
             throw new IllegalArgumentException("guard needs minChanges >= 0 and 0 <= fraction <= 1");
         }
     }
 
+    /** A policy with the default retries. */
+    public Policy(Optional<Duration> remind, List<Exemption> exemptions, int guardMinChanges, double guardFraction,
+                  Duration monitorTimeout, Duration deliveryTimeout, Duration giveUpAfter) {
+        this(remind, exemptions, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, giveUpAfter, RetryPolicy.DEFAULT);
+    }
+
     /** The defaults of DESIGN.md: no reminders, no exemptions, guard at 10 changes and 10%, 5 min per monitor, give up after 72 h. */
     public static Policy defaults() {
         return new Policy(Optional.empty(), List.of(), DEFAULT_GUARD_MIN_CHANGES, DEFAULT_GUARD_FRACTION,
-                DEFAULT_MONITOR_TIMEOUT, DEFAULT_DELIVERY_TIMEOUT, DEFAULT_GIVE_UP_AFTER);
+                DEFAULT_MONITOR_TIMEOUT, DEFAULT_DELIVERY_TIMEOUT, DEFAULT_GIVE_UP_AFTER, RetryPolicy.DEFAULT);
     }
 
     /** The exemption that silences this account of this monitor at {@code now}, if one does. */
@@ -53,18 +62,26 @@ public record Policy(Optional<Duration> remind, List<Exemption> exemptions, int 
     }
 
     public Policy withRemind(Duration interval) {
-        return new Policy(Optional.of(interval), exemptions, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, giveUpAfter);
+        return new Policy(Optional.of(interval), exemptions, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, giveUpAfter, retry);
     }
 
     public Policy withExemptions(List<Exemption> list) {
-        return new Policy(remind, list, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, giveUpAfter);
+        return new Policy(remind, list, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, giveUpAfter, retry);
     }
 
     public Policy withMonitorTimeout(Duration timeout) {
-        return new Policy(remind, exemptions, guardMinChanges, guardFraction, timeout, deliveryTimeout, giveUpAfter);
+        return new Policy(remind, exemptions, guardMinChanges, guardFraction, timeout, deliveryTimeout, giveUpAfter, retry);
+    }
+
+    public Policy withDeliveryTimeout(Duration timeout) {
+        return new Policy(remind, exemptions, guardMinChanges, guardFraction, monitorTimeout, timeout, giveUpAfter, retry);
+    }
+
+    public Policy withRetry(RetryPolicy value) {
+        return new Policy(remind, exemptions, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, giveUpAfter, value);
     }
 
     public Policy withGiveUpAfter(Duration age) {
-        return new Policy(remind, exemptions, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, age);
+        return new Policy(remind, exemptions, guardMinChanges, guardFraction, monitorTimeout, deliveryTimeout, age, retry);
     }
 }

@@ -183,7 +183,26 @@ class ConfigurationTest {
 
         assertThatThrownBy(() -> read(tree))
                 .hasMessage("mfa-monitor.yaml: unknown key 'policy.giveUp'; known: baseline, deliveryTimeout, exceptions, giveUpAfter, "
-                        + "guard, monitorTimeout, remind");
+                        + "guard, monitorTimeout, remind, retry");
+    }
+
+    @Test
+    void theDeliveryStagesRetryPolicyIsConfigurable() {
+        Map<String, Object> tree = valid();
+        tree.put("policy", map("retry", map("initialBackoff", "2s", "maxBackoff", "1m", "maxAttempts", "4", "grace", "10s")));
+
+        assertThat(read(tree).policy().retry())
+                .isEqualTo(new RetryPolicy(Duration.ofSeconds(2), Duration.ofMinutes(1), 4, Duration.ofSeconds(10)));
+        assertThat(read(valid()).policy().retry()).isEqualTo(RetryPolicy.DEFAULT);
+
+        tree.put("policy", map("retry", map("maxAttempts", "0")));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.retry.maxAttempts '0' must be a whole number from 1 to 100");
+        tree.put("policy", map("retry", map("initialBackoff", "1m", "maxBackoff", "1s")));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.retry.maxBackoff (1s) must not be shorter than policy.retry.initialBackoff (1m)");
+        tree.put("policy", map("retry", map("grace", "soon")));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.retry.grace: 'soon' is not a duration; write it like 500ms, 30s, 15m, 24h, 7d or PT15M");
+        tree.put("policy", map("retry", map("tries", "3")));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: unknown key 'policy.retry.tries'; known: grace, initialBackoff, maxAttempts, maxBackoff");
     }
 
     private Configuration read(Map<String, Object> tree) {

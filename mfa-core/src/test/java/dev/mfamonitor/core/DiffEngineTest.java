@@ -5,7 +5,7 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
 import org.junit.jupiter.api.Test;
@@ -259,6 +259,19 @@ class DiffEngineTest {
                 + " ... and 3 more), 0 not applicable, 0 unknown; not seen: 222 (role MfaMonitorReadOnly cannot be assumed)");
     }
 
+    @Test
+    void theBaselineNamesWeakMfaAndSortsNamesNaturally() {
+        // Issue 12 item 33: u2 before u10, weak second factors named.
+        Account weak = new Account("9", "erin", "member", MfaStatus.ENABLED, "", Map.of("weakMfa", "true"));
+        Snapshot first = snapshot(T0, member("1", "u10", MfaStatus.DISABLED), member("2", "u2", MfaStatus.DISABLED),
+                member("3", "u1", MfaStatus.DISABLED), weak, member("4", "alice", MfaStatus.ENABLED));
+
+        DiffEngine.Result result = engine.diff(MONITOR, MonitorState.NEW, first, T0, false);
+
+        assertThat(result.events().get(0).detail())
+                .isEqualTo("5 accounts: 2 with MFA (1 weak: erin), 3 without (u1, u2, u10), 0 not applicable, 0 unknown");
+    }
+
     // ---- source-level requirements ----
 
     @Test
@@ -411,20 +424,24 @@ class DiffEngineTest {
     // ---- stable ids ----
 
     @Test
-    void eventIdsAreStableForTheSameSnapshotAndDifferForAnother() {
+    void aChangeDetectedAgainAgainstTheSamePreviousSnapshotKeepsItsId() {
+        // Issue 12 item 41: a commit that failed leaves the previous snapshot in place; the next run sees the same
+        // change in a newer snapshot and must raise it under the same id, so receivers can drop the repeat.
         Snapshot previous = snapshot(T0, member("1", "alice", MfaStatus.ENABLED), member("2", "bob", MfaStatus.ENABLED));
         Snapshot current = snapshot(T1, member("1", "alice", MfaStatus.DISABLED), member("2", "bob", MfaStatus.DISABLED));
         Snapshot later = snapshot(T2, member("1", "alice", MfaStatus.DISABLED), member("2", "bob", MfaStatus.DISABLED));
 
         List<String> first = engine.diff(MONITOR, stateOf(previous), current, T1, false).events().stream().map(ChangeEvent::id).toList();
-        List<String> again = new DiffEngine(Policy.defaults()).diff(MONITOR, stateOf(previous), current, T2, false)
+        List<String> redetected = new DiffEngine(Policy.defaults()).diff(MONITOR, stateOf(previous), later, T2, false)
                 .events().stream().map(ChangeEvent::id).toList();
-        List<String> other = engine.diff(MONITOR, stateOf(previous), later, T2, false).events().stream().map(ChangeEvent::id).toList();
+        Snapshot otherPrevious = snapshot(T1, member("1", "alice", MfaStatus.ENABLED), member("2", "bob", MfaStatus.ENABLED));
+        List<String> anotherChange = engine.diff(MONITOR, stateOf(otherPrevious), later, T2, false)
+                .events().stream().map(ChangeEvent::id).toList();
 
         assertThat(first).hasSize(2).doesNotHaveDuplicates();
-        assertThat(again).isEqualTo(first);
-        assertThat(first.get(0)).isEqualTo(ChangeEvent.idOf(MONITOR, "1", EventType.MFA_DISABLED, T1));
-        assertThat(other).hasSize(2).doesNotContainAnyElementsOf(first);
+        assertThat(redetected).isEqualTo(first);
+        assertThat(first.get(0)).isEqualTo(ChangeEvent.idOf(MONITOR, "1", EventType.MFA_DISABLED, T0));
+        assertThat(anotherChange).hasSize(2).doesNotContainAnyElementsOf(first);
     }
 
     @Test

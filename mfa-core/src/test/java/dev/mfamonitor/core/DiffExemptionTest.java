@@ -4,7 +4,7 @@ import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +107,7 @@ class DiffExemptionTest {
         Instant later = BEFORE.plus(Duration.ofDays(8));
         DiffEngine.Result reminded = engine.diff(MONITOR, next(baseline), snapshot(later, disabledBot, disabledAlice), later, false);
 
-        assertThat(baseline.events().get(0).detail()).isEqualTo("2 accounts: 0 with MFA, 2 without (alice), 0 not applicable, 0 unknown");
+        assertThat(baseline.events().get(0).detail()).isEqualTo("2 accounts: 0 with MFA, 2 without (alice; excepted: deploy-bot), 0 not applicable, 0 unknown");
         assertThat(baseline.alertedAt()).isEqualTo(Map.of("1", BEFORE));
         assertThat(reminded.events()).extracting(e -> e.type() + " " + e.account().orElseThrow().name())
                 .containsExactly("REMINDER alice");

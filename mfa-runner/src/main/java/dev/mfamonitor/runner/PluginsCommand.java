@@ -1,12 +1,19 @@
 package dev.mfamonitor.runner;
 
+import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.PluginRegistry;
+import dev.mfamonitor.spi.ConfigException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
 
-/** {@code plugins}: every provider found, with the jar it came from. */
-@Command(name = "plugins", description = "List every discovered plugin: kind, type, class, jar, version.")
+/**
+ * {@code plugins}: every provider found, with the jar it came from. Exits 2 (a configuration error) when a provider
+ * failed to load or was refused, naming each, so that a script or a deployment check sees a broken plugin.
+ */
+@Command(name = "plugins", description = {"List every discovered plugin: kind, type, class, jar, version.",
+        "Exits 2 if a provider failed to load, naming each."})
 final class PluginsCommand implements Callable<Integer> {
 
     @Override
@@ -14,9 +21,9 @@ final class PluginsCommand implements Callable<Integer> {
         PluginRegistry registry;
         try {
             registry = Plugins.discover();
-        } catch (dev.mfamonitor.spi.ConfigException e) {
-            org.slf4j.LoggerFactory.getLogger(PluginsCommand.class).error("configuration error: {}", e.getMessage());
-            return dev.mfamonitor.core.ExitCode.USAGE.code();
+        } catch (ConfigException e) {
+            LoggerFactory.getLogger(PluginsCommand.class).error("configuration error: {}", e.getMessage());
+            return ExitCode.USAGE.code();
         }
         String format = "%-9s %-12s %-60s %-10s %s%n";
         System.out.printf(format, "KIND", "TYPE", "CLASS", "VERSION", "JAR");
@@ -26,6 +33,11 @@ final class PluginsCommand implements Callable<Integer> {
         for (PluginRegistry.LoadFailure failure : registry.failures()) {
             System.out.println("FAILED: " + failure.describe());
         }
-        return 0;
+        if (!registry.failures().isEmpty()) {
+            LoggerFactory.getLogger(PluginsCommand.class).error("{} provider(s) failed to load: {}", registry.failures().size(),
+                    String.join(", ", registry.failures().stream().map(f -> f.className() + " (" + f.location() + ")").toList()));
+            return ExitCode.USAGE.code();
+        }
+        return ExitCode.OK.code();
     }
 }

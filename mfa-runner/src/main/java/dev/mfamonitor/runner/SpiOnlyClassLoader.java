@@ -7,14 +7,16 @@ import java.util.Enumeration;
 import java.util.List;
 
 /**
- * The parent of every plugin jar's class loader: it shares the JDK, the SPI and the logging API with plugins, and
- * nothing else. A plugin's own libraries (its Jackson, its HTTP client) therefore never clash with ours or another
- * plugin's, and the application's {@code META-INF/services} files stay invisible to plugin loaders, so built-in
- * providers are not found twice.
+ * The parent of every plugin's class loader: it shares the JDK, the SPI ({@code dev.mfamonitor.spi}, its
+ * {@code state} package included), mfa-plugin-support ({@code dev.mfamonitor.support}, which plugins may use as
+ * provided) and the logging API with plugins, and nothing else. A plugin's own libraries (its Jackson, its HTTP client)
+ * therefore never clash with ours or another plugin's, engine classes stay out of a plugin's reach, and the
+ * application's {@code META-INF/services} files stay invisible to plugin loaders, so built-in providers are not found
+ * twice.
  */
 final class SpiOnlyClassLoader extends ClassLoader {
     /** Packages a plugin sees from the application. */
-    static final List<String> SHARED_PACKAGES = List.of("dev.mfamonitor.spi.", "org.slf4j.");
+    static final List<String> SHARED_PACKAGES = List.of("dev.mfamonitor.spi.", "dev.mfamonitor.support.", "org.slf4j.");
 
     private final ClassLoader application;
 
@@ -30,7 +32,8 @@ final class SpiOnlyClassLoader extends ClassLoader {
                 return application.loadClass(name);
             }
         }
-        throw new ClassNotFoundException(name + " is not part of the mfa-monitor SPI; a plugin must bundle it");
+        throw new ClassNotFoundException(name + " is not part of the mfa-monitor SPI (plugins see dev.mfamonitor.spi,"
+                + " dev.mfamonitor.support and org.slf4j); a plugin must bundle it");
     }
 
     @Override

@@ -32,7 +32,7 @@ class PackagedJarIT {
             String[] columns = line.trim().split("\\s+");
             kindAndType.add(columns[0] + " " + columns[1]);
         });
-        assertThat(kindAndType).containsExactly("monitor aws", "monitor github", "monitor inventory", "notifier console",
+        assertThat(kindAndType).containsExactly("monitor aws", "monitor github", "monitor google-workspace", "monitor inventory", "notifier console",
                 "notifier slack", "notifier webhook", "state file");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
@@ -47,8 +47,8 @@ class PackagedJarIT {
                 mfa-monitor: 1 event (1 Baseline)
 
                 quickstart (example-saas)
-                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
-                """);
+                  Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown; first run: no state at file STATE
+                """.replace("STATE", dir.resolve("state/mfa-state.json").toAbsolutePath().normalize().toString()));
 
         Path accounts = dir.resolve("accounts.yaml");
         String flipped = Files.readString(accounts).replace("name: carol, mfa: enabled", "name: carol, mfa: disabled");
@@ -61,7 +61,7 @@ class PackagedJarIT {
                 mfa-monitor: 1 event (1 MFA disabled)
 
                 quickstart (example-saas)
-                  MFA disabled (1): carol [was enabled]
+                  MFA disabled (1, high): "carol" (was enabled)
                 """);
 
         JarProcess.Result third = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
@@ -95,7 +95,7 @@ class PackagedJarIT {
         JarProcess.Result unknownType = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
         assertThat(unknownType.exitCode()).as(unknownType.toString()).isEqualTo(2);
         assertThat(unknownType.stderr()).contains("configuration error: monitor 'quickstart' has type 'githib', which no "
-                + "plugin provides; available monitor types: aws, github, inventory. Check the spelling, or add the jar of the plugin "
+                + "plugin provides; available monitor types: aws, github, google-workspace, inventory. Check the spelling, or add the jar of the plugin "
                 + "that provides it to the plugin directory");
 
         assertThat(dir.resolve("state")).doesNotExist();
@@ -219,8 +219,8 @@ class PackagedJarIT {
                 mfa-monitor: 1 event (1 Baseline)
 
                 quickstart (example-saas)
-                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
-                """);
+                  Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown; first run: no state at file STATE
+                """.replace("STATE", dir.resolve("state/mfa-state.json").toAbsolutePath().normalize().toString()));
         assertThat(dir.resolve("state/mfa-state.json")).doesNotExist();
     }
 

@@ -51,6 +51,13 @@ public record ChangeEvent(String id, EventType type, Severity severity, String m
         }
     }
 
+    /** An event about no notifier and carrying no other events. */
+    public ChangeEvent(String id, EventType type, Severity severity, String monitorId, String service,
+                       Optional<Account> account, Optional<MfaStatus> previous, Optional<MfaStatus> current,
+                       Instant at, String detail) {
+        this(id, type, severity, monitorId, service, account, previous, current, at, detail, Optional.empty(), List.of());
+    }
+
     /** Starts an event of {@code type} about monitor {@code monitorId} of {@code service}, observed {@code at}. */
     public static Builder builder(EventType type, String monitorId, String service, Instant at) {
         return new Builder(type, monitorId, service, at);

@@ -115,6 +115,15 @@ public final class EventType implements Comparable<EventType> {
         return BUILT_INS.stream().filter(t -> t.name.equals(name)).findFirst();
     }
 
+    /**
+     * The built-in type of that name, as an enum's {@code valueOf} did.
+     *
+     * @throws IllegalArgumentException when no built-in type has that name
+     */
+    public static EventType valueOf(String name) {
+        return builtIn(name).orElseThrow(() -> new IllegalArgumentException("no built-in event type '" + name + "'"));
+    }
+
     /** The built-in types, most severe first. */
     public static List<EventType> builtIns() {
         return BUILT_INS;

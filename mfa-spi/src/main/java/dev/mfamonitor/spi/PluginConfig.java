@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A typed view of one plugin's configuration block, such as one entry of {@code monitors:}.
@@ -69,6 +70,17 @@ public interface PluginConfig {
 
     /** Whether the block has the key at all. Does not count as reading it. */
     boolean has(String key);
+
+    /**
+     * The keys of this block, in the order written, for blocks whose keys the user chooses (the header names of a
+     * {@code headers:} block, say). Listing them does not count as reading them: read each with a getter. The default
+     * lists none, so that a key a plugin expected this way is reported as unused instead of ignored.
+     *
+     * @since SPI 2
+     */
+    default Set<String> keys() {
+        return Set.of();
+    }
 
     /** "monitor 'github-acme' (type github)", for messages. */
     String describe();

@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * @param accounts     every account seen; ids are unique
  * @param requirements source-level MFA requirements by name, such as {@code "organization requires 2FA"}:
  *                     {@link MfaStatus#ENABLED}, {@link MfaStatus#DISABLED} or {@link MfaStatus#UNKNOWN}
- * @param facts        other source-level facts for people, such as the report's generation time
+ * @param facts        other source-level facts for people, such as the report's generation time; a fact named like a
+ *                     requirement says how that requirement stands ("7 of 20 active users are not enforced") and is
+ *                     added to the detail of its requirement events
  * @param gaps         parts of the source that could not be seen; empty for a complete snapshot
  * @param notices      events of the plugin's own types it wants reported (see {@link Notice}); usually empty
  */

@@ -2,7 +2,7 @@ package dev.mfamonitor.engine;
 
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
@@ -133,9 +133,10 @@ final class EngineDoubles {
         private volatile boolean closed;
 
         @Override
-        public synchronized void deliver(Notification notification) throws DeliveryException {
+        public synchronized DeliveryResult send(Notification notification) {
             attempts.incrementAndGet();
             received.add(notification);
+            return DeliveryResult.delivered();
         }
 
         /** Every notification delivered, oldest first. */
@@ -181,12 +182,12 @@ final class EngineDoubles {
         }
 
         @Override
-        public synchronized void deliver(Notification notification) throws DeliveryException {
+        public synchronized DeliveryResult send(Notification notification) {
             if (failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 super.attempts.incrementAndGet();
-                throw new DeliveryException(ERROR, false);
+                return DeliveryResult.retry(ERROR);
             }
-            super.deliver(notification);
+            return super.send(notification);
         }
     }
 
@@ -214,6 +215,6 @@ final class EngineDoubles {
     }
 
     static long count(List<ChangeEvent> events, EventType type) {
-        return events.stream().filter(e -> e.type() == type).count();
+        return events.stream().filter(e -> e.type().equals(type)).count();
     }
 }

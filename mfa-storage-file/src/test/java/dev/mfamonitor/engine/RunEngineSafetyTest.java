@@ -9,14 +9,14 @@ import dev.mfamonitor.engine.EngineDoubles.MutableClock;
 import dev.mfamonitor.engine.EngineDoubles.RecordingNotifier;
 import dev.mfamonitor.engine.EngineDoubles.ScriptedMonitor;
 import dev.mfamonitor.spi.DeliveryException;
-import dev.mfamonitor.spi.Delivery;
+import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.Notifier;
-import dev.mfamonitor.spi.OutboxEntry;
+import dev.mfamonitor.spi.state.OutboxEntry;
 import dev.mfamonitor.spi.Secret;
-import dev.mfamonitor.spi.StoredState;
+import dev.mfamonitor.spi.state.StoredState;
 import dev.mfamonitor.storage.file.FileStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,7 +205,7 @@ class RunEngineSafetyTest {
     }
 
     /** The real file store, with saves or the lock release made to fail on demand. */
-    private static final class FlakyStore implements dev.mfamonitor.spi.StateStore {
+    private static final class FlakyStore implements dev.mfamonitor.spi.state.StateStore {
         private final FileStateStore delegate;
         private int savesLeft = Integer.MAX_VALUE;
         private boolean failLockRelease;

@@ -12,14 +12,14 @@ import dev.mfamonitor.engine.EngineDoubles.ScriptedMonitor;
 import dev.mfamonitor.engine.EngineDoubles.SleepingMonitor;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.Delivery;
+import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Snapshot;
-import dev.mfamonitor.spi.StateStore;
-import dev.mfamonitor.spi.StoredState;
+import dev.mfamonitor.spi.state.StateStore;
+import dev.mfamonitor.spi.state.StoredState;
 import dev.mfamonitor.storage.file.FileStateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,7 +155,7 @@ class RunEngineScenariosTest {
                 assertThat(report.pending()).as("run %d", run).isEqualTo(Map.of("a", 1));
                 assertThat(downA.attempts()).as("one attempt per run, run %d", run).isEqualTo(run);
                 assertThat(downA.received()).isEmpty();
-                dev.mfamonitor.spi.OutboxEntry pending = singleOutboxEntry();
+                dev.mfamonitor.spi.state.OutboxEntry pending = singleOutboxEntry();
                 assertThat(pending.event().type()).isEqualTo(EventType.MFA_DISABLED);
                 assertThat(pending.deliveries().get("a").state()).isEqualTo(Delivery.State.PENDING);
                 assertThat(pending.deliveries().get("a").attempts()).isEqualTo(run);
@@ -489,8 +489,8 @@ class RunEngineScenariosTest {
         return load().monitors().get(MONITOR).lastGood().orElseThrow();
     }
 
-    private dev.mfamonitor.spi.OutboxEntry singleOutboxEntry() throws Exception {
-        List<dev.mfamonitor.spi.OutboxEntry> outbox = load().outbox();
+    private dev.mfamonitor.spi.state.OutboxEntry singleOutboxEntry() throws Exception {
+        List<dev.mfamonitor.spi.state.OutboxEntry> outbox = load().outbox();
         assertThat(outbox).hasSize(1);
         return outbox.get(0);
     }

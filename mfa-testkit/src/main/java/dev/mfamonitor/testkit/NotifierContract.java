@@ -24,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
  * extends it (as SLF4J's {@code MDCAdapterTestBase} is extended by every MDC adapter's test):
  *
  * <pre>{@code
- * class SlackNotifierContractTest extends NotifierContract {
- *     private final FakeSlack slack = FakeSlack.start();          // the channel, on loopback
+ * class ConsoleNotifierContractTest extends NotifierContract {
+ *     private final ByteArrayOutputStream out = new ByteArrayOutputStream();   // the channel
  *
  *     protected Notifier createNotifier() {
- *         return new SlackNotifier(slack.webhookUrl(), ...);
+ *         return new ConsoleNotifier(new PrintStream(out));
  *     }
  *
  *     protected List<String> deliveredMessages() {
@@ -47,8 +47,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
  *
  * <p>Each test creates a fresh notifier with {@link #createNotifier()} and closes it afterwards; the subclass gives a
  * fresh, empty channel for each test (JUnit creates one instance of the test class per test method, so fields
- * initialised in the declaration are fresh). Add channel-specific tests (escaping, retries, signatures) in the
- * subclass beside these.
+ * initialised in the declaration are fresh). Add channel-specific tests (escaping, signatures) in the subclass beside
+ * these. A notifier that sends over a network (Slack, webhooks, e-mail, any HTTP API) extends
+ * {@link NetworkNotifierContract} instead, which adds what such a channel owes on failure: a channel that is down is a
+ * transient failure, a rejection is permanent, an attempt ends by the notification's deadline, and no failure message
+ * carries a secret.
  */
 public abstract class NotifierContract {
     /** The time of the sample events and notifications. */
@@ -91,19 +94,20 @@ public abstract class NotifierContract {
     /** An event about one account, as the diff engine makes it. */
     public static ChangeEvent accountEvent(String monitorId, String service, EventType type, Account account,
                                            Optional<MfaStatus> previous) {
-        return new ChangeEvent(ChangeEvent.idOf(monitorId, account.id(), type, SAMPLE_TIME), type, type.defaultSeverity(),
-                monitorId, service, Optional.of(account), previous, Optional.of(account.mfa()), SAMPLE_TIME, "");
+        return ChangeEvent.builder(type, monitorId, service, SAMPLE_TIME)
+                .id(ChangeEvent.idOf(monitorId, account.id(), type, SAMPLE_TIME))
+                .account(account).previous(previous.orElse(null)).current(account.mfa()).build();
     }
 
     /** An event about a monitor or its source rather than one account. */
     public static ChangeEvent sourceEvent(String monitorId, String service, EventType type, String subject, String detail) {
-        return new ChangeEvent(ChangeEvent.idOf(monitorId, subject, type, SAMPLE_TIME), type, type.defaultSeverity(),
-                monitorId, service, Optional.empty(), Optional.empty(), Optional.empty(), SAMPLE_TIME, detail);
+        return ChangeEvent.builder(type, monitorId, service, SAMPLE_TIME)
+                .id(ChangeEvent.idOf(monitorId, subject, type, SAMPLE_TIME)).detail(detail).build();
     }
 
     /** A notification of the given events whose deadline is a minute from now, so that a notifier's retries may run. */
     public static Notification notificationOf(List<ChangeEvent> events) {
-        return Notification.of(SAMPLE_TIME, events, Instant.now().plus(Duration.ofMinutes(1)));
+        return Notification.of(SAMPLE_TIME, events, dev.mfamonitor.spi.Deadline.after(Duration.ofMinutes(1), System::nanoTime));
     }
 
     private Notifier notifier() throws Exception {
@@ -121,7 +125,7 @@ public abstract class NotifierContract {
 
     @Test
     void oneNotificationIsOneMessageNamingEveryAccountAndMonitor() throws Exception {
-        notifier().deliver(notificationOf(sampleEvents()));
+        assertThat(notifier().send(notificationOf(sampleEvents()))).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         List<String> messages = deliveredMessages();
         assertThat(messages).as("messages received for one notification").hasSize(1);
@@ -135,8 +139,8 @@ public abstract class NotifierContract {
 
         // The engine redelivers the same notification when it could not record the first success; a channel that
         // drops it as a duplicate would lose the alert if the first send never arrived.
-        notifier.deliver(notification);
-        notifier.deliver(notification);
+        assertThat(notifier.send(notification)).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
+        assertThat(notifier.send(notification)).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         List<String> messages = deliveredMessages();
         assertThat(messages).hasSize(2);
@@ -155,7 +159,7 @@ public abstract class NotifierContract {
             events.add(accountEvent("github-acme", "github", EventType.NEW_ACCOUNT_WITHOUT_MFA, account, Optional.empty()));
         }
 
-        notifier().deliver(notificationOf(events));
+        assertThat(notifier().send(notificationOf(events))).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         List<String> messages = deliveredMessages();
         assertThat(messages).as("messages for one large notification").isNotEmpty();
@@ -175,7 +179,7 @@ public abstract class NotifierContract {
     @Test
     void closeAfterUseDoesNotThrow() throws Exception {
         Notifier notifier = createNotifier();
-        notifier.deliver(notificationOf(sampleEvents()));
+        assertThat(notifier.send(notificationOf(sampleEvents()))).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
 
         assertThatCode(notifier::close).doesNotThrowAnyException();
     }

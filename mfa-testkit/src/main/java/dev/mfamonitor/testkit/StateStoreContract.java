@@ -2,17 +2,20 @@ package dev.mfamonitor.testkit;
 
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.Delivery;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
-import dev.mfamonitor.spi.OutboxEntry;
+import dev.mfamonitor.spi.Notice;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.spi.StateLockedException;
-import dev.mfamonitor.spi.StateStore;
-import dev.mfamonitor.spi.StoredState;
+import dev.mfamonitor.spi.state.Delivery;
+import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.MonitorState;
+import dev.mfamonitor.spi.state.OutboxEntry;
+import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.StateStore;
+import dev.mfamonitor.spi.state.StoredState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +26,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The behaviour the engine relies on from every {@link StateStore}, ours and third-party.
+ * The behaviour the engine relies on from every {@link StateStore}, ours and third-party: lock, load, commit and
+ * mark as the engine calls them in a run.
  *
  * <p>To use it, extend it in the store's own tests and say how to create a store:
  *
@@ -68,55 +77,242 @@ public abstract class StateStoreContract {
     }
 
     @AfterEach
-    void closeStores() throws Exception {
+    void closeStores() {
         for (StateStore store : created) {
             store.close();
         }
     }
 
     @Test
-    void loadBeforeAnySaveReturnsTheEmptyStateOfAFirstRun() throws Exception {
-        assertThat(store().load()).isEqualTo(StoredState.EMPTY);
+    void aFreshStoreLoadsTheEmptyStateOfAFirstRun() throws Exception {
+        StoredState loaded = store().load();
+
+        assertThat(loaded).isEqualTo(StoredState.EMPTY);
+        assertThat(loaded.firstRun()).isTrue();
     }
 
     @Test
-    void loadReturnsExactlyWhatWasSaved() throws Exception {
+    void loadReturnsExactlyWhatWasCommitted() throws Exception {
         StoredState state = richState();
         StateStore store = store();
-        StateStore.Lock lock = store.lock();
-        try {
-            store.save(state);
+        try (StateStore.Lock lock = store.lock()) {
+            assertThat(store.load().firstRun()).isTrue();
+            store.commit(commitOf(state));
             assertThat(store.load()).isEqualTo(state);
-        } finally {
-            lock.close();
         }
+        StoredState again = store().load();
+        assertThat(again).as("read by another store, as the next run would").isEqualTo(state);
+        assertThat(again.firstRun()).isFalse();
     }
 
     @Test
-    void savedStateOutlivesTheStoreThatWroteIt() throws Exception {
+    void aCommitReplacesTheMonitorsItNamesKeepsTheOthersAppendsItsEntriesAndDropsTheSettled() throws Exception {
+        StoredState first = richState();
+        StateStore store = store();
+        MonitorState failing = new MonitorState(first.monitors().get("github-acme").lastGood(), 1,
+                Optional.of("timed out"), Map.of());
+        OutboxEntry added = entry("run-2-entry", event("e-new", EventType.MFA_DISABLED, "github-acme"),
+                Map.of("security-slack", Delivery.NEW));
+        String settled = first.outbox().get(1).id();
+
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(commitOf(first));
+            store.commit(new RunCommit(Map.of("github-acme", failing), List.of(added), List.of(), Set.of(settled)));
+        }
+
+        Map<String, MonitorState> monitors = new TreeMap<>(first.monitors());
+        monitors.put("github-acme", failing);
+        List<OutboxEntry> outbox = new ArrayList<>(first.outbox());
+        outbox.remove(1);
+        outbox.add(added);
+        assertThat(store().load()).isEqualTo(new StoredState(monitors, outbox));
+    }
+
+    @Test
+    void marksAreVisibleToTheNextLoadAndTheLatestMarkOfADeliveryWins() throws Exception {
         StoredState state = richState();
-        store().save(state);
+        OutboxEntry disabled = state.outbox().get(0);
+        Instant at = Instant.parse("2024-05-01T12:05:00Z");
+        Delivery delivered = new Delivery(Delivery.State.DELIVERED, 1, Optional.of(at), Optional.empty());
+        Delivery failed = new Delivery(Delivery.State.PENDING, 4, Optional.of(at), Optional.of("HTTP 503"));
+        Delivery finallyDelivered = new Delivery(Delivery.State.DELIVERED, 5, Optional.of(at.plusSeconds(60)), Optional.empty());
+        StateStore store = store();
+
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(commitOf(state));
+            store.mark(List.of(new DeliveryMark(disabled.id(), "security-slack", delivered),
+                    new DeliveryMark(disabled.id(), "siem", failed)));
+            store.mark(List.of(new DeliveryMark(disabled.id(), "siem", finallyDelivered)));
+            assertThat(store.load().outbox().get(0).deliveries())
+                    .containsEntry("security-slack", delivered)
+                    .containsEntry("siem", finallyDelivered);
+        }
+
+        List<OutboxEntry> outbox = new ArrayList<>(state.outbox());
+        outbox.set(0, disabled.with("security-slack", delivered).with("siem", finallyDelivered));
+        assertThat(store().load()).isEqualTo(new StoredState(state.monitors(), outbox));
+    }
+
+    @Test
+    void marksOutliveTheNextCommitAndCommitMarksApplyToo() throws Exception {
+        StoredState state = richState();
+        OutboxEntry disabled = state.outbox().get(0);
+        OutboxEntry failedMonitor = state.outbox().get(1);
+        Instant at = Instant.parse("2024-05-01T12:05:00Z");
+        Delivery delivered = new Delivery(Delivery.State.DELIVERED, 1, Optional.of(at), Optional.empty());
+        Delivery abandoned = new Delivery(Delivery.State.ABANDONED, 9, Optional.of(at), Optional.of("gave up"));
+        OutboxEntry added = entry("run-2-entry", event("e-new", EventType.MFA_DISABLED, "github-acme"),
+                Map.of("security-slack", Delivery.NEW));
+        StateStore store = store();
+
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(commitOf(state));
+            store.mark(List.of(new DeliveryMark(disabled.id(), "security-slack", delivered)));
+        }
+        StateStore nextRun = store();
+        try (StateStore.Lock lock = nextRun.lock()) {
+            nextRun.load();
+            nextRun.commit(new RunCommit(Map.of(), List.of(added),
+                    List.of(new DeliveryMark(failedMonitor.id(), "security-slack", abandoned)), Set.of()));
+        }
+
+        List<OutboxEntry> outbox = new ArrayList<>(state.outbox());
+        outbox.set(0, disabled.with("security-slack", delivered));
+        outbox.set(1, failedMonitor.with("security-slack", abandoned));
+        outbox.add(added);
+        assertThat(store().load()).isEqualTo(new StoredState(state.monitors(), outbox));
+    }
+
+    @Test
+    void marksForEntriesTheStoreDoesNotHoldAreIgnored() throws Exception {
+        StoredState state = richState();
+        Delivery delivered = new Delivery(Delivery.State.DELIVERED, 1, Optional.of(Instant.parse("2024-05-01T12:05:00Z")),
+                Optional.empty());
+        StateStore store = store();
+
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.mark(List.of(new DeliveryMark("no-such-entry", "security-slack", delivered)));
+            assertThat(store.load()).isEqualTo(StoredState.EMPTY);
+            store.commit(commitOf(state));
+            store.mark(List.of(new DeliveryMark("no-such-entry", "security-slack", delivered)));
+            store.mark(List.of());
+        }
 
         assertThat(store().load()).isEqualTo(state);
     }
 
     @Test
-    void aSecondSaveReplacesTheFirstWhole() throws Exception {
-        StoredState first = richState();
-        MonitorState onlyFailing = new MonitorState(Optional.empty(), 1, Optional.of("timed out"), Map.of());
-        StoredState second = new StoredState(Map.of("github-acme", onlyFailing), List.of());
+    void entryIdsStayWhatTheEngineGaveThemThroughMarksAndCommits() throws Exception {
+        StoredState state = richState();
+        List<String> ids = state.outbox().stream().map(OutboxEntry::id).toList();
         StateStore store = store();
 
-        store.save(first);
-        store.save(second);
-        assertThat(store().load()).isEqualTo(second);
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(commitOf(state));
+            store.mark(List.of(new DeliveryMark(ids.get(2), "webhook", new Delivery(Delivery.State.DELIVERED, 2,
+                    Optional.empty(), Optional.empty()))));
+            store.commit(new RunCommit(Map.of(), List.of(), List.of(), Set.of()));
+        }
 
-        store.save(StoredState.EMPTY);
-        assertThat(store().load()).isEqualTo(StoredState.EMPTY);
+        assertThat(store().load().outbox()).extracting(OutboxEntry::id).containsExactlyElementsOf(ids);
     }
 
     @Test
-    void theLockIsExclusiveAndCanBeTakenAgainAfterItIsReleased() throws Exception {
+    void anEventTypeThisRunnerDoesNotKnowComesBackWithItsWordsSeverityAndNews() throws Exception {
+        StoredState state = richState();
+        StateStore store = store();
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(commitOf(state));
+        }
+
+        StoredState loaded = store().load();
+
+        EventType type = loaded.outbox().get(2).event().type();
+        assertThat(type.name()).isEqualTo(PLUGIN_TYPE.name());
+        assertThat(type.words()).isEqualTo("Token without expiry");
+        assertThat(type.defaultSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(type.goodNews()).isTrue();
+        assertThat(type.declaredByPlugin()).isTrue();
+        Notice notice = loaded.monitors().get("github-acme").lastGood().orElseThrow().notices().get(0);
+        assertThat(notice.type().words()).isEqualTo("Token without expiry");
+        assertThat(notice.type().goodNews()).isTrue();
+    }
+
+    @Test
+    void aRefusedCommitStoresNothingOfIt() throws Exception {
+        StoredState state = richState();
+        StateStore store = store();
+        MonitorState failing = new MonitorState(Optional.empty(), 7, Optional.of("should not be stored"), Map.of());
+        OutboxEntry clash = entry(state.outbox().get(0).id(), event("e-other", EventType.MFA_DISABLED, "github-acme"),
+                Map.of("security-slack", Delivery.NEW));
+
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(commitOf(state));
+            assertThatThrownBy(() -> store.commit(new RunCommit(Map.of("github-acme", failing), List.of(clash),
+                    List.of(), Set.of()))).as("an entry id the store already holds").isInstanceOf(Exception.class);
+            assertThat(store.load()).isEqualTo(state);
+        }
+        assertThat(store().load()).isEqualTo(state);
+    }
+
+    @Test
+    void aReaderDuringCommitsSeesOneWholeStateOrTheOther() throws Exception {
+        StoredState odd = richState();
+        StoredState even = new StoredState(Map.of("github-acme", new MonitorState(Optional.empty(), 1,
+                Optional.of("timed out"), Map.of())), List.of());
+        StateStore writer = store();
+        StateStore reader = store();
+        AtomicBoolean stop = new AtomicBoolean();
+        StateStore.Lock lock = writer.lock();
+        CompletableFuture<Integer> committing;
+        int loads = 0;
+        try {
+            writer.load();
+            writer.commit(commitOf(odd));
+            committing = CompletableFuture.supplyAsync(() -> {
+                int commits = 0;
+                try {
+                    while (!stop.get()) {
+                        StoredState next = commits % 2 == 0 ? even : odd;
+                        StoredState now = writer.load();
+                        Set<String> settled = new java.util.HashSet<>();
+                        now.outbox().forEach(e -> settled.add(e.id()));
+                        writer.commit(new RunCommit(next.monitors(), next.outbox(), List.of(), settled));
+                        commits++;
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return commits;
+            });
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+            while (System.nanoTime() < deadline) {
+                StoredState loaded = reader.load();
+                assertThat(loaded.outbox()).as("load %d", loads).isIn(odd.outbox(), even.outbox());
+                assertThat(loaded.monitors().get("github-acme")).as("load %d", loads)
+                        .isIn(odd.monitors().get("github-acme"), even.monitors().get("github-acme"));
+                loads++;
+            }
+        } finally {
+            stop.set(true);
+        }
+        try {
+            assertThat(committing.get(30, TimeUnit.SECONDS)).isGreaterThan(2);
+        } finally {
+            lock.close();
+        }
+        assertThat(loads).isGreaterThan(2);
+    }
+
+    @Test
+    void theLockIsExclusiveBetweenStoresAndCanBeTakenAgainAfterItIsReleased() throws Exception {
         StateStore store = store();
         StateStore otherRun = store();
 
@@ -142,10 +338,20 @@ public abstract class StateStoreContract {
         assertThat(store().describe()).isNotBlank();
     }
 
+    /** A plugin's own event type, as a plugin this runner may not have would declare it. */
+    public static final EventType PLUGIN_TYPE = EventType.declare("contract-test.TOKEN_WITHOUT_EXPIRY",
+            "Token without expiry", Severity.MEDIUM, true);
+
+    /** The commit that stores {@code state} into an empty store. */
+    public static RunCommit commitOf(StoredState state) {
+        return new RunCommit(state.monitors(), state.outbox(), List.of(), Set.of());
+    }
+
     /**
      * A state that uses every part of the model: several monitors, one never successful and failing, accounts with
-     * hostile and non-ASCII names, scopes, facts, requirements, gaps, nanosecond times, and outbox entries whose events
-     * have present and absent optional parts and whose deliveries are in every {@link Delivery.State}.
+     * hostile and non-ASCII names, scopes, facts, requirements, gaps, a notice of a plugin's type, nanosecond times,
+     * and outbox entries whose events have present and absent optional parts (a notifier id, carried events, a plugin
+     * event type) and whose deliveries are in every {@link Delivery.State}.
      */
     public static StoredState richState() {
         Instant observed = Instant.parse("2024-05-01T12:00:00.123456789Z");
@@ -158,7 +364,9 @@ public abstract class StateStoreContract {
         Snapshot github = new Snapshot("github", observed, List.of(slackHostile, unicode, control, emptyName),
                 Map.of("organization requires 2FA", MfaStatus.DISABLED, "enterprise requires 2FA", MfaStatus.UNKNOWN),
                 Map.of("plan", "enterprise", "members", "4"),
-                List.of());
+                List.of(),
+                List.of(new Notice(PLUGIN_TYPE, Optional.of("1001"), "token-77", "token 'ci' never expires"),
+                        new Notice(PLUGIN_TYPE, Optional.empty(), "org-token", "")));
 
         Account iamUser = new Account("arn:aws:iam::123456789012:user/alice@2020-01-02T03:04:05Z", "alice",
                 "iam-user", MfaStatus.DISABLED, "123456789012",
@@ -182,30 +390,43 @@ public abstract class StateStoreContract {
                 "inventory-📋", new MonitorState(Optional.of(emptySource), 0, Optional.empty(), Map.of()));
 
         Instant at = Instant.parse("2024-05-01T12:00:01Z");
-        ChangeEvent disabled = new ChangeEvent(ChangeEvent.idOf("github-acme", "1001", EventType.MFA_DISABLED, observed),
-                EventType.MFA_DISABLED, Severity.CRITICAL, "github-acme", "github", Optional.of(slackHostile),
-                Optional.of(MfaStatus.ENABLED), Optional.of(MfaStatus.DISABLED), observed, "owner <!here> lost 2FA");
-        ChangeEvent failed = new ChangeEvent(ChangeEvent.idOf("never-worked", "never-worked", EventType.MONITOR_FAILED, at),
-                EventType.MONITOR_FAILED, Severity.MEDIUM, "never-worked", "github", Optional.empty(),
-                Optional.empty(), Optional.empty(), at, "");
-        ChangeEvent arrived = new ChangeEvent("e-3", EventType.NEW_ACCOUNT_WITHOUT_MFA, Severity.HIGH, "aws/prod.eu", "aws",
-                Optional.of(iamUser), Optional.empty(), Optional.of(MfaStatus.DISABLED), at, "new IAM user");
-        ChangeEvent removed = new ChangeEvent("e-4", EventType.ACCOUNT_REMOVED, Severity.INFO, "github-acme", "github",
-                Optional.of(unicode), Optional.of(MfaStatus.ENABLED), Optional.empty(), at, "José left");
+        ChangeEvent disabled = ChangeEvent.builder(EventType.MFA_DISABLED, "github-acme", "github", observed)
+                .severity(Severity.CRITICAL).account(slackHostile).previous(MfaStatus.ENABLED).current(MfaStatus.DISABLED)
+                .detail("owner <!here> lost 2FA").build();
+        ChangeEvent failed = ChangeEvent.builder(EventType.MONITOR_FAILED, "never-worked", "github", at).build();
+        ChangeEvent token = ChangeEvent.builder(PLUGIN_TYPE, "github-acme", "github", at).id("e-3")
+                .account(slackHostile).detail("token 'ci' never expires").build();
+        ChangeEvent removed = ChangeEvent.builder(EventType.ACCOUNT_REMOVED, "github-acme", "github", at).id("e-4")
+                .account(unicode).previous(MfaStatus.ENABLED).detail("José left").build();
+        ChangeEvent arrived = ChangeEvent.builder(EventType.NEW_ACCOUNT_WITHOUT_MFA, "aws/prod.eu", "aws", at).id("e-5")
+                .account(iamUser).current(MfaStatus.DISABLED).detail("new IAM user").build();
+        ChangeEvent abandoned = ChangeEvent.builder(EventType.DELIVERY_ABANDONED, "", "mfa-monitor", at.plusSeconds(259_200))
+                .notifierId("email").detail("1 event(s) could not be delivered to notifier 'email' within 72h")
+                .carried(List.of(arrived, token)).build();
 
         List<OutboxEntry> outbox = List.of(
-                new OutboxEntry(disabled, at, Map.of(
+                new OutboxEntry("0001-disabled", disabled, at, Map.of(
                         "security-slack", Delivery.NEW,
                         "siem", new Delivery(Delivery.State.PENDING, 3, Optional.of(at.plusSeconds(60)),
                                 Optional.of("HTTP 503 \"Service Unavailable\"\nretry later")),
                         "pager", new Delivery(Delivery.State.DELIVERED, 1, Optional.of(at.plusMillis(250)), Optional.empty()),
                         "email", new Delivery(Delivery.State.ABANDONED, 12, Optional.of(at.plusSeconds(259_200)),
                                 Optional.of("550 mailbox unavailable")))),
-                new OutboxEntry(failed, at.plusNanos(1), Map.of("security-slack", Delivery.NEW)),
-                new OutboxEntry(arrived, at, Map.of()),
-                new OutboxEntry(removed, at, Map.of("siem", new Delivery(Delivery.State.PENDING, 1, Optional.empty(),
-                        Optional.of("connection reset")))));
+                new OutboxEntry("0002-failed", failed, at.plusNanos(1), Map.of("security-slack", Delivery.NEW)),
+                new OutboxEntry("0003 token \u00e9", token, at, Map.of("webhook", Delivery.NEW)),
+                new OutboxEntry("0004-removed", removed, at, Map.of("siem", new Delivery(Delivery.State.PENDING, 1,
+                        Optional.empty(), Optional.of("connection reset")))),
+                new OutboxEntry("0005-abandoned", abandoned, at.plusSeconds(259_200), Map.of(
+                        "security-slack", Delivery.NEW, "siem", Delivery.NEW)));
 
         return new StoredState(monitors, outbox);
+    }
+
+    private static ChangeEvent event(String id, EventType type, String monitorId) {
+        return ChangeEvent.builder(type, monitorId, "github", Instant.parse("2024-05-02T00:00:00Z")).id(id).build();
+    }
+
+    private static OutboxEntry entry(String id, ChangeEvent event, Map<String, Delivery> deliveries) {
+        return new OutboxEntry(id, event, Instant.parse("2024-05-02T00:00:01Z"), deliveries);
     }
 }

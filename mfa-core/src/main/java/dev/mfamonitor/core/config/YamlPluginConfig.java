@@ -1,14 +1,25 @@
-package dev.mfamonitor.spi;
+package dev.mfamonitor.core.config;
+
+import dev.mfamonitor.spi.ConfigException;
+import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.support.Durations;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,17 +30,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A typed view of one plugin's configuration block, such as one entry of {@code monitors:}.
+ * The engine's {@link PluginConfig}: one block of the YAML configuration, as parsed (strings, numbers, booleans,
+ * lists, maps).
  *
  * <p>Providers read every key through the getters; the engine then calls {@link #requireAllUsed()}, so that a key no
  * getter read ({@code tokn:} for {@code token:}) fails start-up instead of being ignored. Errors name the instance,
  * the key and the bad value, and never print a secret.
  *
  * <p>A value written {@code ${env:NAME}} is read from the environment variable {@code NAME}; one written
- * {@code ${file:PATH}} from the file at {@code PATH}, trailing newline trimmed. Secrets should always come this way.
+ * {@code ${file:PATH}} from the regular file at {@code PATH} (at most {@value #MAX_FILE_BYTES} bytes, trailing
+ * newline trimmed). A key read as a secret must be written one of those two ways: a literal is refused, so that a
+ * token pasted into the file fails {@code validate} instead of living in the configuration.
  */
-public final class PluginConfig {
+public final class YamlPluginConfig implements PluginConfig {
+    /** The largest file a {@code ${file:}} reference reads: secrets and keys are small; 64 KiB holds any PEM key. */
+    public static final int MAX_FILE_BYTES = 64 * 1024;
+
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]*)}");
+    private static final String SECRET_FORMS = "write ${env:NAME} (an environment variable) or ${file:PATH} (a file)";
 
     private final String kind;
     private final String id;
@@ -39,7 +57,7 @@ public final class PluginConfig {
     private final UnaryOperator<String> environment;
     private final String prefix;
     private final Set<String> used = new LinkedHashSet<>();
-    private final List<PluginConfig> sections = new ArrayList<>();
+    private final List<YamlPluginConfig> sections = new ArrayList<>();
     private final List<Secret> secretsRead = new ArrayList<>();
 
     /**
@@ -51,13 +69,13 @@ public final class PluginConfig {
      * @param baseDirectory relative paths are resolved against it (the configuration file's directory)
      * @param environment   looks up environment variables; {@code System::getenv} outside tests
      */
-    public PluginConfig(String kind, String id, String type, Map<String, ?> values, Path baseDirectory,
-                        UnaryOperator<String> environment) {
+    public YamlPluginConfig(String kind, String id, String type, Map<String, ?> values, Path baseDirectory,
+                            UnaryOperator<String> environment) {
         this(kind, id, type, values, baseDirectory, environment, "");
     }
 
-    private PluginConfig(String kind, String id, String type, Map<String, ?> values, Path baseDirectory,
-                         UnaryOperator<String> environment, String prefix) {
+    private YamlPluginConfig(String kind, String id, String type, Map<String, ?> values, Path baseDirectory,
+                             UnaryOperator<String> environment, String prefix) {
         this.prefix = prefix;
         this.kind = Objects.requireNonNull(kind, "kind");
         this.id = Objects.requireNonNull(id, "id");
@@ -68,48 +86,43 @@ public final class PluginConfig {
     }
 
     /** A configuration for code that builds plugins itself: paths relative to the working directory, the real environment. */
-    public static PluginConfig of(String kind, String id, String type, Map<String, ?> values) {
-        return new PluginConfig(kind, id, type, values, Path.of("").toAbsolutePath(), System::getenv);
+    public static YamlPluginConfig of(String kind, String id, String type, Map<String, ?> values) {
+        return new YamlPluginConfig(kind, id, type, values, Path.of("").toAbsolutePath(), System::getenv);
     }
 
-    /** {@code monitor}, {@code notifier} or {@code state}. */
+    @Override
     public String kind() {
         return kind;
     }
 
-    /** The instance id. */
+    @Override
     public String id() {
         return id;
     }
 
-    /** The provider type. */
+    @Override
     public String type() {
         return type;
     }
 
-    /** A required string. */
+    @Override
     public String string(String key) {
         return optionalString(key).orElseThrow(() -> missing(key, "a text value"));
     }
 
-    /** A string with a default. */
-    public String string(String key, String defaultValue) {
-        return optionalString(key).orElse(defaultValue);
-    }
-
-    /** An optional string; {@code ${env:..}} and {@code ${file:..}} references are resolved. */
+    @Override
     public Optional<String> optionalString(String key) {
-        return scalar(key).map(raw -> resolve(key, raw));
+        return scalar(key).map(raw -> resolve(key, raw, false));
     }
 
-    /** A required secret. */
+    @Override
     public Secret secret(String key) {
         return optionalSecret(key).orElseThrow(() -> missing(key, "a secret, written ${env:NAME} or ${file:PATH}"));
     }
 
-    /** An optional secret. */
+    @Override
     public Optional<Secret> optionalSecret(String key) {
-        Optional<Secret> secret = scalar(key).map(raw -> new Secret(resolve(key, raw)));
+        Optional<Secret> secret = scalar(key).map(raw -> new Secret(resolve(key, raw, true)));
         secret.ifPresent(secretsRead::add);
         return secret;
     }
@@ -124,13 +137,15 @@ public final class PluginConfig {
         return List.copyOf(all);
     }
 
-    /** A duration ({@code 30s}, {@code 15m}, {@code 24h}, {@code 7d}, {@code PT15M}) with a default. */
-    public Duration duration(String key, Duration defaultValue) {
-        return optionalDuration(key).orElse(defaultValue);
-    }
-
-    /** An optional duration. */
+    @Override
     public Optional<Duration> optionalDuration(String key) {
+        Object raw = values.get(key);
+        if (raw instanceof Boolean) {
+            // YAML reads yes/no/on/off/true/false as a boolean; "'true' is not a duration" would not say why.
+            used.add(key);
+            throw error(key, "is a yes/no value, not a duration; write a duration like 30s, 15m, 24h or 7d"
+                    + " (or ISO-8601 PT15M)");
+        }
         return optionalString(key).map(text -> {
             try {
                 return Durations.parse(text);
@@ -140,16 +155,16 @@ public final class PluginConfig {
         });
     }
 
-    /** A boolean ({@code true} or {@code false}) with a default. */
+    @Override
     public boolean bool(String key, boolean defaultValue) {
-        return optionalString(key).map(text -> switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return optionalString(key).map(text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw bad(key, text, "true or false");
         }).orElse(defaultValue);
     }
 
-    /** An integer with a default. */
+    @Override
     public int integer(String key, int defaultValue) {
         return optionalString(key).map(text -> {
             try {
@@ -160,12 +175,12 @@ public final class PluginConfig {
         }).orElse(defaultValue);
     }
 
-    /** A required path, resolved against the configuration file's directory. */
+    @Override
     public Path path(String key) {
         return baseDirectory.resolve(string(key)).normalize();
     }
 
-    /** A list of strings; empty when the key is absent. A single value counts as a list of one. */
+    @Override
     public List<String> list(String key) {
         used.add(key);
         Object value = values.get(key);
@@ -178,12 +193,12 @@ public final class PluginConfig {
             if (element instanceof Map<?, ?> || element instanceof List<?>) {
                 throw bad(key, String.valueOf(element), "a list of plain values");
             }
-            result.add(resolve(key, String.valueOf(element)));
+            result.add(resolve(key, String.valueOf(element), false));
         }
         return List.copyOf(result);
     }
 
-    /** A nested block, such as {@code organization: {roleName: ...}}, read with the same rules as this one. */
+    @Override
     public Optional<PluginConfig> section(String key) {
         used.add(key);
         Object value = values.get(key);
@@ -195,14 +210,19 @@ public final class PluginConfig {
         }
         Map<String, Object> nested = new LinkedHashMap<>();
         map.forEach((k, v) -> nested.put(String.valueOf(k), v));
-        PluginConfig section = new PluginConfig(kind, id, type, nested, baseDirectory, environment, prefix + key + ".");
+        YamlPluginConfig section = new YamlPluginConfig(kind, id, type, nested, baseDirectory, environment, prefix + key + ".");
         sections.add(section);
         return Optional.of(section);
     }
 
-    /** Whether the block has the key at all. Does not count as reading it. */
+    @Override
     public boolean has(String key) {
         return values.containsKey(key);
+    }
+
+    @Override
+    public Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(values.keySet()));
     }
 
     /** Keys no getter has read, including those of nested blocks, as {@code parent.child}. */
@@ -213,7 +233,7 @@ public final class PluginConfig {
                 unused.add(prefix + key);
             }
         }
-        for (PluginConfig section : sections) {
+        for (YamlPluginConfig section : sections) {
             unused.addAll(section.unusedKeys());
         }
         return unused;
@@ -227,22 +247,24 @@ public final class PluginConfig {
         Set<String> unused = unusedKeys();
         if (!unused.isEmpty()) {
             Set<String> known = new TreeSet<>();
-            used.forEach(k -> known.add(prefix + k));
-            for (PluginConfig section : sections) {
-                section.used.forEach(k -> known.add(section.prefix + k));
-            }
+            collectUsed(known);
             throw new ConfigException((unused.size() == 1 ? "property '" + unused.iterator().next() + "' is"
                     : "properties " + quoted(unused) + " are") + " not used by " + describe() + "; known: "
                     + (known.isEmpty() ? "(none)" : String.join(", ", known)));
         }
     }
 
-    /** "monitor 'github-acme' (type github)", for messages. */
+    private void collectUsed(Set<String> known) {
+        used.forEach(k -> known.add(prefix + k));
+        sections.forEach(section -> section.collectUsed(known));
+    }
+
+    @Override
     public String describe() {
         return kind + " '" + id + "' (type " + type + ")";
     }
 
-    /** An error about one key, for providers' own checks: "monitor 'x' (type y): property 'k': ...". */
+    @Override
     public ConfigException error(String key, String problem) {
         return new ConfigException(describe() + ": property '" + prefix + key + "': " + problem);
     }
@@ -259,9 +281,13 @@ public final class PluginConfig {
         return Optional.of(String.valueOf(value));
     }
 
-    private String resolve(String key, String raw) {
+    private String resolve(String key, String raw, boolean secret) {
         Matcher m = REFERENCE.matcher(raw.trim());
         if (!m.matches()) {
+            if (secret) {
+                // Never echo the value: it is most likely the token itself.
+                throw error(key, "is a secret and must not be written in the configuration file; " + SECRET_FORMS);
+            }
             if (raw.contains("${")) {
                 throw error(key, "cannot read reference '" + raw.trim() + "'; write ${env:NAME} or ${file:PATH}");
             }
@@ -279,11 +305,46 @@ public final class PluginConfig {
             }
             return value;
         }
-        Path file = baseDirectory.resolve(name).normalize();
+        return stripTrailingNewline(readFile(key, name, baseDirectory.resolve(name).normalize()));
+    }
+
+    /**
+     * Reads a referenced file: regular files only (a FIFO would block for ever, a device such as /dev/zero never ends),
+     * at most {@link #MAX_FILE_BYTES}, checked before and while reading so a growing file cannot get past it.
+     */
+    private String readFile(String key, String name, Path file) {
+        String check = "; check ${file:" + name + "}";
+        BasicFileAttributes attributes;
         try {
-            return stripTrailingNewline(Files.readString(file, StandardCharsets.UTF_8));
+            attributes = Files.readAttributes(file, BasicFileAttributes.class); // follows links, as Kubernetes mounts need
         } catch (IOException e) {
-            throw error(key, "cannot read file " + file + " (" + e.getClass().getSimpleName() + "); check ${file:" + name + "}");
+            throw error(key, "cannot read file " + file + " (" + e.getClass().getSimpleName() + ")" + check);
+        }
+        if (!attributes.isRegularFile()) {
+            throw error(key, file + " is not a regular file (" + (attributes.isDirectory() ? "a directory"
+                    : "a device, pipe or socket") + "); ${file:} reads regular files only" + check);
+        }
+        if (attributes.size() > MAX_FILE_BYTES) {
+            throw error(key, "file " + file + " is " + attributes.size() + " bytes, more than the " + MAX_FILE_BYTES
+                    + " bytes (64 KiB) a ${file:} reference reads" + check);
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (IOException e) {
+            throw error(key, "cannot read file " + file + " (" + e.getClass().getSimpleName() + ")" + check);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw error(key, "file " + file + " is more than the " + MAX_FILE_BYTES + " bytes (64 KiB) a ${file:} reference reads"
+                    + check);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw error(key, "file " + file + " is not UTF-8 text" + check);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.mfamonitor.core.console;
 
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Notifier;
 
@@ -20,20 +20,19 @@ public final class ConsoleNotifier implements Notifier {
     }
 
     /**
-     * Writes the message in one piece followed by a newline, then flushes.
-     *
-     * @throws DeliveryException when the stream reports an error (a closed pipe, a full disk), so that the events stay
-     *                           pending instead of being marked delivered
+     * Writes the message in one piece followed by a newline, then flushes. A stream that reports an error (a closed
+     * pipe, a full disk) is a transient failure, so that the events stay pending instead of being marked delivered.
      */
     @Override
-    public void deliver(Notification notification) throws DeliveryException {
+    public DeliveryResult send(Notification notification) {
         out.print(TextMessage.render(notification) + "\n");
         out.flush();
         // PrintStream swallows IOExceptions; without this check a broken pipe would count as delivered.
         if (out.checkError()) {
-            throw new DeliveryException("could not write to the console (standard output is closed or failing); "
-                    + "check where the output of mfa-monitor goes", false);
+            return DeliveryResult.retry("could not write to the console (standard output is closed or failing); "
+                    + "check where the output of mfa-monitor goes");
         }
+        return DeliveryResult.delivered();
     }
 
     /** Flushes; the stream is not ours to close. */

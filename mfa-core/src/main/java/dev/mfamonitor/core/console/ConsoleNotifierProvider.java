@@ -3,6 +3,8 @@ package dev.mfamonitor.core.console;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.spi.NotifierProvider;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.PluginContext;
+import dev.mfamonitor.spi.SpiVersion;
 
 /** {@code type: console}: prints alerts to standard output. Takes no configuration keys. */
 public final class ConsoleNotifierProvider implements NotifierProvider {
@@ -13,7 +15,12 @@ public final class ConsoleNotifierProvider implements NotifierProvider {
     }
 
     @Override
-    public Notifier create(PluginConfig config) {
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Notifier create(PluginConfig config, PluginContext context) {
         return new ConsoleNotifier(System.out);
     }
 }

@@ -1,37 +1,31 @@
 package dev.mfamonitor.core.console;
 
-import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.EventGroup;
-import dev.mfamonitor.spi.EventType;
-import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Notification;
-import dev.mfamonitor.spi.SafeText;
+import dev.mfamonitor.support.NotificationText;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The plain-text form of a run's events, shared by the {@code console} notifier and the CLI's {@code --dry-run}:
  *
  * <pre>
- * mfa-monitor: 3 events (1 MFA disabled, 1 Baseline, 1 Monitor failed)
+ * mfa-monitor: 4 events (1 MFA disabled, 1 MFA disabled, 1 Monitor failed, 1 Baseline)
  *
  * quickstart (inventory)
- *   MFA disabled (1): carol [was enabled]
- *   Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
+ *   MFA disabled (1, critical): "root" (role=admin, was enabled)
+ *   MFA disabled (1, high): "carol" (was enabled)
+ *   Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
  * hr-sheet (inventory)
- *   Monitor failed: inventory y.csv line 3: ...
+ *   Monitor failed (medium): inventory y.csv line 3: ...
  * </pre>
  *
- * <p>Monitors come in the order of their first group in {@link EventGroup#of}, and each monitor's groups in that
- * order; the header counts events per type in the order the types first appear below it. A group of account events
- * lists at most {@value EventGroup#MAX_NAMES} names and says how many more there are. Every text taken from a source (names,
- * ids, details) is stripped of control, zero-width and bidirectional-override characters, so that a hostile account
- * name cannot move the cursor, clear the terminal or make the text read differently from what it is.
+ * <p>The arrangement is {@link NotificationText}'s, the same as every other channel's: groups by monitor, type and
+ * severity, most severe first, each saying its severity; accounts with their role; names in natural order, each in
+ * double quotes (a name {@code mallory [was enabled], eve} is one name), at most {@value NotificationText#MAX_NAMES}
+ * of them and "and N more". Every text from a source is stripped of control, zero-width and bidirectional characters,
+ * so that a hostile name cannot move the cursor, clear the terminal or read differently from what it is.
  */
 public final class TextMessage {
 
@@ -52,56 +46,18 @@ public final class TextMessage {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("there are no events to render");
         }
-        Map<String, List<EventGroup>> byMonitor = new LinkedHashMap<>();
-        for (EventGroup group : EventGroup.of(events)) {
-            byMonitor.computeIfAbsent(group.monitorId(), k -> new ArrayList<>()).add(group);
-        }
-        List<EventGroup> shownOrder = byMonitor.values().stream().flatMap(List::stream).toList();
-
+        NotificationText text = NotificationText.of(events);
         List<String> lines = new ArrayList<>();
-        lines.add("mfa-monitor: " + events.size() + (events.size() == 1 ? " event" : " events")
-                + " (" + EventGroup.countsByType(shownOrder) + ")");
+        lines.add(text.title() + " (" + text.counts() + ")");
         lines.add("");
-        for (List<EventGroup> monitorGroups : byMonitor.values()) {
-            EventGroup first = monitorGroups.get(0);
-            lines.add(SafeText.clean(first.monitorId()) + " (" + SafeText.clean(first.service()) + ")");
-            for (EventGroup group : monitorGroups) {
-                lines.addAll(groupLines(group));
+        for (NotificationText.Monitor monitor : text.monitors()) {
+            lines.add(monitor.heading(NotificationText.PLAIN));
+            for (NotificationText.Group group : monitor.groups()) {
+                for (String line : group.lines(NotificationText.PLAIN, NotificationText.MAX_NAMES, Integer.MAX_VALUE)) {
+                    lines.add("  " + line);
+                }
             }
         }
         return String.join("\n", lines);
-    }
-
-    private static List<String> groupLines(EventGroup group) {
-        List<String> lines = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (ChangeEvent event : group.events()) {
-            Optional<Account> account = event.account();
-            if (account.isPresent()) {
-                names.add(nameOf(event, account.get()));
-            } else {
-                // Source-level events (baseline, failures, requirements) say what they are in their detail.
-                lines.add("  " + group.type().words() + ": " + SafeText.clean(event.detail().replace('\n', ' ')));
-            }
-        }
-        if (!names.isEmpty()) {
-            StringBuilder line = new StringBuilder("  ").append(group.type().words())
-                    .append(" (").append(names.size()).append("): ");
-            line.append(String.join(", ", names.subList(0, Math.min(EventGroup.MAX_NAMES, names.size()))));
-            if (names.size() > EventGroup.MAX_NAMES) {
-                line.append(", ... and ").append(names.size() - EventGroup.MAX_NAMES).append(" more");
-            }
-            lines.add(0, line.toString());
-        }
-        return lines;
-    }
-
-    private static String nameOf(ChangeEvent event, Account account) {
-        String name = SafeText.clean(account.name());
-        Optional<MfaStatus> previous = event.previous();
-        if (event.type() == EventType.MFA_DISABLED && previous.isPresent()) {
-            return name + " [was " + previous.get().configName() + "]";
-        }
-        return name;
     }
 }

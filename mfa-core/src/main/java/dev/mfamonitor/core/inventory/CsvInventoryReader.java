@@ -6,7 +6,6 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,7 +26,8 @@ import java.util.Set;
  * </pre>
  *
  * <p>The first line names the columns {@code id}, {@code name}, {@code mfa} and optionally {@code kind}, in any order
- * and any case. Values are trimmed; an empty {@code kind} means {@code user}. Blank lines are skipped.
+ * and any case. Values are trimmed; an empty {@code kind} means {@code user}. Blank lines are skipped. Records are
+ * read one at a time from the stream: only the accounts are kept.
  */
 final class CsvInventoryReader {
     private static final List<String> REQUIRED = List.of("id", "name", "mfa");
@@ -37,28 +37,29 @@ final class CsvInventoryReader {
     private CsvInventoryReader() {
     }
 
-    static Inventory read(InventoryText file) throws InventoryException {
+    static Inventory read(InventoryText file, TrackedReader input) throws InventoryException {
         CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
-        try (CSVParser parser = CSVParser.builder().setReader(new StringReader(file.text())).setFormat(format).get()) {
+        try (CSVParser parser = CSVParser.builder().setReader(input).setFormat(format).get()) {
             Iterator<CSVRecord> records = parser.iterator();
-            long lastEndLine = 0;
-            if (!next(file, parser, records, lastEndLine)) {
+            int lastEndLine = 0;
+            if (!next(file, input, records, lastEndLine)) {
                 throw file.error("the file is empty; the first line must be the header id,name,mfa (kind optional)");
             }
             CSVRecord headerRecord = records.next();
-            Map<String, Integer> columns = columns(file, headerRecord);
-            lastEndLine = parser.getCurrentLineNumber();
+            Map<String, Integer> columns = columns(file, headerRecord, input.lineOfRecordAt(headerRecord.getCharacterPosition()));
+            lastEndLine = (int) parser.getCurrentLineNumber();
             List<Account> accounts = new ArrayList<>();
-            while (next(file, parser, records, lastEndLine)) {
+            while (next(file, input, records, lastEndLine)) {
                 CSVRecord record = records.next();
-                lastEndLine = parser.getCurrentLineNumber();
-                accounts.add(account(file, columns, record));
+                int line = input.lineOfRecordAt(record.getCharacterPosition());
+                lastEndLine = (int) parser.getCurrentLineNumber();
+                accounts.add(account(file, columns, record, line));
             }
             return new Inventory(Optional.empty(), accounts);
         } catch (InventoryException e) {
             throw e;
         } catch (IOException e) {
-            throw file.error("cannot be read as CSV: " + e.getMessage());
+            throw InventoryInput.readError(file, e, "CSV");
         }
     }
 
@@ -67,23 +68,21 @@ final class CsvInventoryReader {
      *
      * @param lastEndLine the line the previous record ended on, so that an error can name the line after it
      */
-    private static boolean next(InventoryText file, CSVParser parser, Iterator<CSVRecord> records, long lastEndLine)
+    private static boolean next(InventoryText file, TrackedReader input, Iterator<CSVRecord> records, int lastEndLine)
             throws InventoryException {
         try {
             return records.hasNext();
         } catch (UncheckedIOException | IllegalStateException e) {
-            int line = (int) lastEndLine + 1;
-            while (file.emptyLine(line) && line < file.lineCount()) {
-                line++;
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IOException io && InventoryInput.isInputError(io)) {
+                throw InventoryInput.readError(file, io, "CSV");
             }
-            String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            throw file.error(line, "not valid CSV (" + reason + "); put values with commas, quotes or line breaks "
-                    + "in double quotes and double the quotes inside them");
+            throw file.error(input.firstNonEmptyLineAfter(lastEndLine), "not valid CSV (" + cause.getMessage()
+                    + "); put values with commas, quotes or line breaks in double quotes and double the quotes inside them");
         }
     }
 
-    private static Map<String, Integer> columns(InventoryText file, CSVRecord header) throws InventoryException {
-        int line = lineOf(file, header);
+    private static Map<String, Integer> columns(InventoryText file, CSVRecord header, int line) throws InventoryException {
         Map<String, Integer> columns = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i).trim().toLowerCase(Locale.ROOT);
@@ -91,7 +90,7 @@ final class CsvInventoryReader {
                 throw file.error(line, "column " + (i + 1) + " has no name; " + COLUMNS_TEXT);
             }
             if (!KNOWN.contains(name)) {
-                throw file.error(line, "unknown column '" + header.get(i).trim() + "'; " + COLUMNS_TEXT);
+                throw file.error(line, "unknown column '" + file.field("column", header.get(i).trim(), line) + "'; " + COLUMNS_TEXT);
             }
             if (columns.putIfAbsent(name, i) != null) {
                 throw file.error(line, "column '" + name + "' appears twice; " + COLUMNS_TEXT);
@@ -105,9 +104,8 @@ final class CsvInventoryReader {
         return columns;
     }
 
-    private static Account account(InventoryText file, Map<String, Integer> columns, CSVRecord record)
+    private static Account account(InventoryText file, Map<String, Integer> columns, CSVRecord record, int line)
             throws InventoryException {
-        int line = lineOf(file, record);
         if (record.size() != columns.size()) {
             throw file.error(line, "has " + record.size() + (record.size() == 1 ? " value" : " values") + " but the header has "
                     + columns.size() + " columns; put values that contain commas in double quotes");
@@ -115,10 +113,5 @@ final class CsvInventoryReader {
         Integer kind = columns.get("kind");
         return file.account(record.get(columns.get("id")).trim(), record.get(columns.get("name")).trim(),
                 record.get(columns.get("mfa")), line, kind == null ? "" : record.get(kind).trim(), line, line);
-    }
-
-    private static int lineOf(InventoryText file, CSVRecord record) {
-        // A record's position is where the previous one ended, before any blank lines the parser skipped.
-        return file.lineAt(file.skipLineBreaks(record.getCharacterPosition()));
     }
 }

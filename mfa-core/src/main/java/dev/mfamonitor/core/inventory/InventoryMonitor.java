@@ -5,13 +5,6 @@ import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -19,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Reads accounts from a file people keep by hand (YAML or CSV), for services without an API and for the quickstart.
- * The file is read afresh on every {@link #snapshot}, so an edit shows in the next run without a restart.
+ * The file is read afresh on every {@link #snapshot}, so an edit shows in the next run without a restart, and as a
+ * stream, so a million-row export needs memory for its accounts only.
  */
 public final class InventoryMonitor implements Monitor {
     /** The service of a file that names none and a configuration that names none. */
@@ -59,11 +53,19 @@ public final class InventoryMonitor implements Monitor {
      */
     @Override
     public Snapshot snapshot(ScanRequest request) throws InventoryException {
-        InventoryText text = new InventoryText(String.valueOf(file.getFileName()), read());
-        Inventory inventory = switch (format) {
-            case YAML -> YamlInventoryReader.read(text);
-            case CSV -> CsvInventoryReader.read(text);
-        };
+        InventoryText text = new InventoryText(String.valueOf(file.getFileName()));
+        Inventory inventory;
+        try (TrackedReader input = InventoryInput.open(file, monitorId)) {
+            inventory = switch (format) {
+                case YAML -> YamlInventoryReader.read(text, input);
+                case CSV -> CsvInventoryReader.read(text, input);
+            };
+        } catch (IOException e) {
+            if (e instanceof InventoryException inventoryException) {
+                throw inventoryException;
+            }
+            throw text.error("cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
         String serviceName = service.or(inventory::service).orElse(DEFAULT_SERVICE);
         return Snapshot.of(serviceName, clock.instant(), inventory.accounts());
     }
@@ -71,32 +73,5 @@ public final class InventoryMonitor implements Monitor {
     /** Holds nothing between snapshots. */
     @Override
     public void close() {
-    }
-
-    private String read() throws InventoryException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new InventoryException("inventory file " + file + " does not exist; create it or correct 'path' of "
-                    + "monitor '" + monitorId + "'");
-        } catch (AccessDeniedException e) {
-            throw new InventoryException("inventory file " + file + " cannot be read: permission denied; let the user "
-                    + "running mfa-monitor read it");
-        } catch (IOException e) {
-            throw new InventoryException("inventory file " + file + " cannot be read (" + e.getClass().getSimpleName()
-                    + (Files.isDirectory(file) ? ": it is a directory" : "") + "); check 'path' of monitor '" + monitorId + "'", e);
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InventoryException("inventory " + file.getFileName() + ": is not UTF-8 text; save it as UTF-8", e);
-        }
-        // Spreadsheets and Windows editors start UTF-8 files with a byte order mark.
-        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 }

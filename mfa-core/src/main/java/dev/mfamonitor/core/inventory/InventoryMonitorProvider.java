@@ -3,9 +3,10 @@ package dev.mfamonitor.core.inventory;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.PluginContext;
+import dev.mfamonitor.spi.SpiVersion;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -28,7 +29,12 @@ public final class InventoryMonitorProvider implements MonitorProvider {
     }
 
     @Override
-    public Monitor create(PluginConfig config) {
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Monitor create(PluginConfig config, PluginContext context) {
         Path path = config.path("path");
         Optional<String> service = config.optionalString("service").map(String::trim);
         if (service.isPresent() && service.get().isEmpty()) {
@@ -38,6 +44,6 @@ public final class InventoryMonitorProvider implements MonitorProvider {
             throw config.error("path", "'" + path.getFileName() + "' is not an inventory file; use a file ending in "
                     + InventoryFormat.SUPPORTED);
         }
-        return new InventoryMonitor(config.id(), path, service, Clock.systemUTC());
+        return new InventoryMonitor(config.id(), path, service, context.clock());
     }
 }

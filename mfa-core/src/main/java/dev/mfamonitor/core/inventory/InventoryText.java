@@ -3,32 +3,24 @@ package dev.mfamonitor.core.inventory;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.MfaStatus;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The text of one inventory file, with what the YAML and CSV readers share: error messages and account checks. */
+/** What the YAML and CSV readers share about one inventory file: its name for errors, and the account checks. */
 final class InventoryText {
     static final String ACCEPTED_STATUSES = "enabled, disabled, not_applicable, unknown";
     static final String DEFAULT_KIND = "user";
+    /** The longest id, name or kind accepted: an e-mail address is at most 254, an AWS ARN at most 2,048. */
+    static final int MAX_FIELD_CHARS = 2048;
 
     private final String fileName;
-    private final String text;
-    private final int[] lineStarts;
     private final Map<String, Integer> lineOfId = new HashMap<>();
+    /** Kinds repeat on every row ("user", "admin"): share one string each instead of a million copies. */
+    private final Map<String, String> kinds = new HashMap<>();
 
-    /**
-     * @param fileName the file's name, as errors show it
-     * @param text     the file's text, without a byte order mark
-     */
-    InventoryText(String fileName, String text) {
+    /** @param fileName the file's name, as errors show it */
+    InventoryText(String fileName) {
         this.fileName = fileName;
-        this.text = text;
-        this.lineStarts = lineStarts(text);
-    }
-
-    String text() {
-        return text;
     }
 
     /** An error about the whole file: "inventory accounts.yaml: ...". */
@@ -41,41 +33,13 @@ final class InventoryText {
         return new InventoryException("inventory " + fileName + " line " + line + ": " + problem);
     }
 
-    /** The 1-based line of a character offset; {@code \r\n}, {@code \n} and {@code \r} each end a line. */
-    int lineAt(long offset) {
-        int low = 0;
-        int high = lineStarts.length - 1;
-        while (low < high) {
-            int mid = (low + high + 1) >>> 1;
-            if (lineStarts[mid] <= offset) {
-                low = mid;
-            } else {
-                high = mid - 1;
-            }
+    /** Refuses a field longer than {@link #MAX_FIELD_CHARS}; the value itself is not shown, only its length. */
+    String field(String key, String value, int line) throws InventoryException {
+        if (value.length() > MAX_FIELD_CHARS) {
+            throw error(line, key + " is " + value.length() + " characters long, more than the " + MAX_FIELD_CHARS
+                    + " an inventory accepts; check that the file is an account list");
         }
-        return low + 1;
-    }
-
-    /** The first offset at or after {@code offset} that is not a line break: where a record after blank lines starts. */
-    long skipLineBreaks(long offset) {
-        long at = offset;
-        while (at < text.length() && (text.charAt((int) at) == '\n' || text.charAt((int) at) == '\r')) {
-            at++;
-        }
-        return at;
-    }
-
-    /** Whether the line (1-based) is empty. */
-    boolean emptyLine(int line) {
-        if (line < 1 || line > lineStarts.length) {
-            return false;
-        }
-        int start = lineStarts[line - 1];
-        return start >= text.length() || text.charAt(start) == '\n' || text.charAt(start) == '\r';
-    }
-
-    int lineCount() {
-        return lineStarts.length;
+        return value;
     }
 
     /**
@@ -86,6 +50,10 @@ final class InventoryText {
      */
     Account account(String id, String name, String mfa, int mfaLine, String kind, int idLine, int line)
             throws InventoryException {
+        field("id", id, idLine);
+        field("name", name, line);
+        field("kind", kind, line);
+        field("mfa", mfa, mfaLine);
         if (id.isBlank()) {
             throw error(idLine, "id is empty; every account needs an id that stays the same when it is renamed");
         }
@@ -103,22 +71,7 @@ final class InventoryText {
             throw error(idLine, "id '" + id + "' is also the id of the account on line " + earlier
                     + "; every account needs its own id");
         }
-        return new Account(id, name, kind.isBlank() ? DEFAULT_KIND : kind, status);
-    }
-
-    private static int[] lineStarts(String text) {
-        int count = 1;
-        int[] starts = new int[16];
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean lineBreak = c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'));
-            if (lineBreak) {
-                if (count == starts.length) {
-                    starts = Arrays.copyOf(starts, count * 2);
-                }
-                starts[count++] = i + 1;
-            }
-        }
-        return Arrays.copyOf(starts, count);
+        String sharedKind = kind.isBlank() ? DEFAULT_KIND : kinds.size() < 1000 ? kinds.computeIfAbsent(kind, k -> k) : kind;
+        return new Account(id, name, sharedKind, status);
     }
 }

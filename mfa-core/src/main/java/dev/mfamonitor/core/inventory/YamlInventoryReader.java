@@ -2,21 +2,25 @@ package dev.mfamonitor.core.inventory;
 
 import dev.mfamonitor.spi.Account;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.MappingStartEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.events.SequenceStartEvent;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
-import java.io.StringReader;
+import java.io.Reader;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,133 +39,211 @@ import java.util.Set;
  *     kind: service-account   # optional, default user
  * </pre>
  *
- * <p>It works on SnakeYAML's node tree rather than on Java objects, so that every error can name its line, values are
- * taken as written ({@code id: 042} stays {@code "042"}), and nothing but plain data can be built from the file.
+ * <p>It reads SnakeYAML's parser events one at a time rather than a node tree or Java objects, so that a big inventory
+ * is never held in memory as a tree, every error can name its line, values are taken as written ({@code id: 042}
+ * stays {@code "042"}), and nothing but plain data can be built from the file.
  */
 final class YamlInventoryReader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("service", "accounts");
     private static final Set<String> ACCOUNT_KEYS = Set.of("id", "name", "mfa", "kind");
+    private static final String TOP_LEVEL_KEYS_TEXT = "service, accounts";
     private static final String ACCOUNT_KEYS_TEXT = "id, name, mfa, kind";
-    private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+    private static final String SYNTAX_HINT = "; check the indentation and quote values with ': ' or '#'";
 
-    private YamlInventoryReader() {
+    /** A scalar as written; {@code text} is null for YAML's null ({@code ~}, {@code null} or nothing). */
+    private record Value(String text, int line) {
     }
 
-    static Inventory read(InventoryText file) throws InventoryException {
-        Node root = compose(file);
-        if (root == null || isNull(root)) {
-            throw file.error("the file is empty; write 'accounts:' followed by a list of entries with id, name and mfa");
+    private final InventoryText file;
+    private final Parser parser;
+    private final Resolver resolver = new Resolver();
+
+    private YamlInventoryReader(InventoryText file, Parser parser) {
+        this.file = file;
+        this.parser = parser;
+    }
+
+    static Inventory read(InventoryText file, Reader input) throws InventoryException {
+        LoaderOptions options = new LoaderOptions();
+        // The stream is checked line by line (TrackedReader) and field by field; the whole may be large.
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        Parser parser = new ParserImpl(new StreamReader(input), options);
+        try {
+            try {
+                return new YamlInventoryReader(file, parser).document();
+            } catch (InventoryException e) {
+                // A syntax error further down is what to fix first, as when the whole file was parsed before checking.
+                while (!parser.checkEvent(Event.ID.StreamEnd)) {
+                    parser.getEvent();
+                }
+                throw e;
+            }
+        } catch (MarkedYAMLException e) {
+            if (InventoryInput.isInputError(e)) {
+                throw InventoryInput.readError(file, e, "YAML");
+            }
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            String what = "not valid YAML: " + problem + SYNTAX_HINT;
+            throw mark == null ? file.error(what) : file.error(mark.getLine() + 1, what);
+        } catch (YAMLException e) {
+            throw InventoryInput.readError(file, e, "YAML");
         }
-        if (!(root instanceof MappingNode top)) {
+    }
+
+    private Inventory document() throws InventoryException {
+        parser.getEvent(); // stream start
+        if (parser.checkEvent(Event.ID.StreamEnd)) {
+            throw emptyFile();
+        }
+        parser.getEvent(); // document start
+        Event root = parser.getEvent();
+        checkTag(root);
+        if (root instanceof ScalarEvent scalar && isNull(scalar)) {
+            throw emptyFile();
+        }
+        if (!(root instanceof MappingStartEvent)) {
             throw file.error(line(root), "the file must be a block with 'accounts:' (and optionally 'service:'), found "
                     + describe(root));
         }
-        Map<String, NodeTuple> entries = keys(file, top, TOP_LEVEL_KEYS, "service, accounts", "at the top of the file");
         Optional<String> service = Optional.empty();
-        NodeTuple serviceEntry = entries.get("service");
-        if (serviceEntry != null) {
-            String value = scalar(file, "service", serviceEntry.getValueNode());
-            if (value.isBlank()) {
-                throw file.error(line(serviceEntry.getValueNode()), "service is empty; name the service or leave the key out");
+        List<Account> accounts = null;
+        Map<String, Integer> keyLines = new HashMap<>();
+        while (!parser.checkEvent(Event.ID.MappingEnd)) {
+            String key = key(keyLines, TOP_LEVEL_KEYS, TOP_LEVEL_KEYS_TEXT, "at the top of the file");
+            if (key.equals("service")) {
+                Value value = value("service");
+                String text = value.text() == null ? "" : value.text();
+                if (text.isBlank()) {
+                    throw file.error(value.line(), "service is empty; name the service or leave the key out");
+                }
+                service = Optional.of(file.field("service", text, value.line()).trim());
+            } else {
+                accounts = accounts();
             }
-            service = Optional.of(value.trim());
         }
-        NodeTuple accountsEntry = entries.get("accounts");
-        if (accountsEntry == null) {
-            throw file.error(line(top), "there is no 'accounts:' list; write 'accounts:' followed by entries with id, "
+        parser.getEvent(); // mapping end
+        if (accounts == null) {
+            throw file.error(line(root), "there is no 'accounts:' list; write 'accounts:' followed by entries with id, "
                     + "name and mfa, or 'accounts: []' for none");
         }
-        Node accountsNode = accountsEntry.getValueNode();
-        if (!(accountsNode instanceof SequenceNode list)) {
-            throw file.error(line(accountsNode), "accounts must be a list of entries with id, name and mfa, found "
-                    + describe(accountsNode) + "; write 'accounts: []' for none");
-        }
-        List<Account> accounts = new ArrayList<>();
-        for (Node entry : list.getValue()) {
-            accounts.add(account(file, entry));
+        parser.getEvent(); // document end
+        if (!parser.checkEvent(Event.ID.StreamEnd)) {
+            throw file.error(line(parser.peekEvent()), "not valid YAML: expected a single document in the stream" + SYNTAX_HINT);
         }
         return new Inventory(service, accounts);
     }
 
-    private static Node compose(InventoryText file) throws InventoryException {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_CODE_POINTS);
-        try {
-            return new Yaml(new SafeConstructor(options)).compose(new StringReader(file.text()));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            String what = "not valid YAML: " + problem + "; check the indentation and quote values with ': ' or '#'";
-            throw mark == null ? file.error(what) : file.error(mark.getLine() + 1, what);
-        } catch (YAMLException e) {
-            throw file.error("cannot be read as YAML: " + e.getMessage());
+    private List<Account> accounts() throws InventoryException {
+        Event start = parser.getEvent();
+        checkTag(start);
+        if (!(start instanceof SequenceStartEvent)) {
+            throw file.error(line(start), "accounts must be a list of entries with id, name and mfa, found "
+                    + describe(start) + "; write 'accounts: []' for none");
         }
+        List<Account> accounts = new ArrayList<>();
+        while (!parser.checkEvent(Event.ID.SequenceEnd)) {
+            accounts.add(account());
+        }
+        parser.getEvent(); // sequence end
+        return accounts;
     }
 
-    private static Account account(InventoryText file, Node entry) throws InventoryException {
-        if (!(entry instanceof MappingNode mapping)) {
-            throw file.error(line(entry), "an account must be an entry with id, name and mfa (kind optional), found "
-                    + describe(entry));
+    private Account account() throws InventoryException {
+        Event start = parser.getEvent();
+        checkTag(start);
+        if (!(start instanceof MappingStartEvent)) {
+            throw file.error(line(start), "an account must be an entry with id, name and mfa (kind optional), found "
+                    + describe(start));
         }
-        Map<String, NodeTuple> keys = keys(file, mapping, ACCOUNT_KEYS, ACCOUNT_KEYS_TEXT, "in an account");
+        Map<String, Integer> keyLines = new HashMap<>();
+        Map<String, Value> values = new HashMap<>();
+        while (!parser.checkEvent(Event.ID.MappingEnd)) {
+            String key = key(keyLines, ACCOUNT_KEYS, ACCOUNT_KEYS_TEXT, "in an account");
+            values.put(key, value(key));
+        }
+        parser.getEvent(); // mapping end
         for (String required : List.of("id", "name", "mfa")) {
-            NodeTuple tuple = keys.get(required);
-            if (tuple == null || isNull(tuple.getValueNode())) {
-                throw file.error(tuple == null ? line(mapping) : line(tuple.getValueNode()),
+            Value value = values.get(required);
+            if (value == null || value.text() == null) {
+                throw file.error(value == null ? line(start) : value.line(),
                         "account has no " + required + "; every account needs id, name and mfa (kind is optional)");
             }
         }
-        Node id = keys.get("id").getValueNode();
-        Node mfa = keys.get("mfa").getValueNode();
-        NodeTuple kind = keys.get("kind");
-        String kindValue = kind == null || isNull(kind.getValueNode()) ? "" : scalar(file, "kind", kind.getValueNode()).trim();
-        return file.account(scalar(file, "id", id).trim(), scalar(file, "name", keys.get("name").getValueNode()),
-                scalar(file, "mfa", mfa), line(mfa), kindValue, line(id), line(mapping));
+        Value id = values.get("id");
+        Value mfa = values.get("mfa");
+        Value kind = values.get("kind");
+        String kindText = kind == null || kind.text() == null ? "" : kind.text().trim();
+        return file.account(id.text().trim(), values.get("name").text(), mfa.text(), mfa.line(), kindText, id.line(),
+                line(start));
     }
 
-    /** The entries of a block by key, refusing unknown and repeated keys so that a typo cannot pass unnoticed. */
-    private static Map<String, NodeTuple> keys(InventoryText file, MappingNode mapping, Set<String> allowed,
-                                               String allowedText, String where) throws InventoryException {
-        Map<String, NodeTuple> byKey = new LinkedHashMap<>();
-        for (NodeTuple tuple : mapping.getValue()) {
-            Node keyNode = tuple.getKeyNode();
-            if (!(keyNode instanceof ScalarNode scalarKey)) {
-                throw file.error(line(keyNode), "a key must be a plain word " + where + "; use " + allowedText);
-            }
-            String key = scalarKey.getValue();
-            if (!allowed.contains(key)) {
-                throw file.error(line(keyNode), "unknown key '" + key + "' " + where + "; use " + allowedText);
-            }
-            NodeTuple earlier = byKey.putIfAbsent(key, tuple);
-            if (earlier != null) {
-                throw file.error(line(keyNode), "key '" + key + "' is given twice " + where + " (also on line "
-                        + line(earlier.getKeyNode()) + ")");
-            }
+    /** The next key of a block, refusing unknown and repeated keys so that a typo cannot pass unnoticed. */
+    private String key(Map<String, Integer> keyLines, Set<String> allowed, String allowedText, String where)
+            throws InventoryException {
+        Event event = parser.getEvent();
+        checkTag(event);
+        if (!(event instanceof ScalarEvent scalar)) {
+            throw file.error(line(event), "a key must be a plain word " + where + "; use " + allowedText);
         }
-        return byKey;
-    }
-
-    private static String scalar(InventoryText file, String key, Node node) throws InventoryException {
-        if (!(node instanceof ScalarNode scalar)) {
-            throw file.error(line(node), key + " must be a single value, found " + describe(node));
+        String key = scalar.getValue();
+        if (!allowed.contains(key)) {
+            throw file.error(line(event), "unknown key '" + file.field("key", key, line(event)) + "' " + where + "; use "
+                    + allowedText);
         }
-        return isNull(node) ? "" : scalar.getValue();
+        Integer earlier = keyLines.putIfAbsent(key, line(event));
+        if (earlier != null) {
+            throw file.error(line(event), "key '" + key + "' is given twice " + where + " (also on line " + earlier + ")");
+        }
+        return key;
     }
 
-    private static boolean isNull(Node node) {
-        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+    private Value value(String key) throws InventoryException {
+        Event event = parser.getEvent();
+        checkTag(event);
+        if (!(event instanceof ScalarEvent scalar)) {
+            throw file.error(line(event), key + " must be a single value, found " + describe(event));
+        }
+        return new Value(isNull(scalar) ? null : scalar.getValue(), line(event));
     }
 
-    private static String describe(Node node) {
-        if (node instanceof SequenceNode) {
+    /** The composer's rule, kept now that the composer is not used: no global tag can name a Java class. */
+    private void checkTag(Event event) throws InventoryException {
+        String tag = event instanceof ScalarEvent scalar ? scalar.getTag()
+                : event instanceof CollectionStartEvent collection ? collection.getTag() : null;
+        if (tag != null && !tag.equals("!") && new Tag(tag).isCustomGlobal()) {
+            throw file.error(line(event), "not valid YAML: Global tag is not allowed: " + tag + SYNTAX_HINT);
+        }
+        if (event instanceof AliasEvent alias) {
+            throw file.error(line(event), "the alias *" + alias.getAnchor() + " is not supported in an inventory; write "
+                    + "the value out");
+        }
+    }
+
+    private boolean isNull(ScalarEvent scalar) {
+        String tag = scalar.getTag();
+        if (tag == null || tag.equals("!")) {
+            return Tag.NULL.equals(resolver.resolve(NodeId.scalar, scalar.getValue(), scalar.getImplicit().canOmitTagInPlainScalar()));
+        }
+        return Tag.NULL.getValue().equals(tag);
+    }
+
+    private InventoryException emptyFile() {
+        return file.error("the file is empty; write 'accounts:' followed by a list of entries with id, name and mfa");
+    }
+
+    private static String describe(Event event) {
+        if (event instanceof SequenceStartEvent) {
             return "a list";
-        } else if (node instanceof MappingNode) {
+        } else if (event instanceof MappingStartEvent) {
             return "a block of keys";
+        } else if (event instanceof ScalarEvent scalar) {
+            return "the value '" + scalar.getValue() + "'";
         }
-        return "the value '" + ((ScalarNode) node).getValue() + "'";
+        return "something else";
     }
 
-    private static int line(Node node) {
-        return node.getStartMark().getLine() + 1;
+    private static int line(Event event) {
+        return event.getStartMark().getLine() + 1;
     }
 }

@@ -1,7 +1,6 @@
 package dev.mfamonitor.core.console;
 
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.DeliveryException;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Notification;
@@ -30,21 +29,21 @@ class ConsoleNotifierTest {
     private static Notification notification() {
         List<ChangeEvent> events = List.of(
                 TextMessageTest.account("quickstart", EventType.MFA_DISABLED, "carol", Optional.of(MfaStatus.ENABLED)));
-        return Notification.of(AT, events, AT.plusSeconds(60));
+        return Notification.of(AT, events, dev.mfamonitor.spi.Deadline.after(java.time.Duration.ofSeconds(60), System::nanoTime));
     }
 
     @Test
     void printsTheTextMessageFollowedByANewline() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ConsoleNotifier notifier = new ConsoleNotifier(new PrintStream(bytes, false, StandardCharsets.UTF_8))) {
-            notifier.deliver(notification());
+            assertThat(notifier.send(notification())).isEqualTo(dev.mfamonitor.spi.DeliveryResult.delivered());
         }
 
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("""
                 mfa-monitor: 1 event (1 MFA disabled)
 
                 quickstart (inventory)
-                  MFA disabled (1): carol [was enabled]
+                  MFA disabled (1, high): "carol" (was enabled)
                 """);
     }
 
@@ -58,11 +57,9 @@ class ConsoleNotifierTest {
         };
         Notifier notifier = new ConsoleNotifier(new PrintStream(broken, false, StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> notifier.deliver(notification()))
-                .isInstanceOf(DeliveryException.class)
-                .hasMessage("could not write to the console (standard output is closed or failing); "
-                        + "check where the output of mfa-monitor goes")
-                .satisfies(e -> assertThat(((DeliveryException) e).permanent()).isFalse());
+        assertThat(notifier.send(notification())).isEqualTo(dev.mfamonitor.spi.DeliveryResult.retry(
+                "could not write to the console (standard output is closed or failing); "
+                        + "check where the output of mfa-monitor goes"));
     }
 
     @Test
@@ -74,8 +71,8 @@ class ConsoleNotifierTest {
         assertThat(consoles).hasSize(1);
         assertThat(consoles.get(0)).isInstanceOf(ConsoleNotifierProvider.class);
 
-        PluginConfig config = PluginConfig.of("notifier", "stdout", "console", Map.of("colour", "yes"));
-        Notifier notifier = consoles.get(0).create(config);
+        dev.mfamonitor.core.config.YamlPluginConfig config = dev.mfamonitor.core.config.YamlPluginConfig.of("notifier", "stdout", "console", Map.of("colour", "yes"));
+        Notifier notifier = consoles.get(0).create(config, dev.mfamonitor.core.context.EnginePluginContext.system(config.id(), config.describe(), new dev.mfamonitor.core.context.SecretRedactor()));
 
         assertThat(notifier).isInstanceOf(ConsoleNotifier.class);
         assertThatThrownBy(config::requireAllUsed)

@@ -30,15 +30,15 @@ class TextMessageTest {
                 account("hr-sheet", EventType.NEW_ACCOUNT_WITHOUT_MFA, "frank", Optional.empty()));
 
         assertThat(TextMessage.render(events)).isEqualTo("""
-                mfa-monitor: 6 events (2 MFA disabled, 1 MFA enabled, 1 Baseline, 1 New account without MFA, 1 Monitor failed)
+                mfa-monitor: 6 events (2 MFA disabled, 1 New account without MFA, 1 Monitor failed, 1 MFA enabled, 1 Baseline)
 
                 quickstart (inventory)
-                  MFA disabled (2): carol [was enabled], bob [was not_applicable]
-                  MFA enabled (1): erin
-                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
+                  MFA disabled (2, high): "bob" (was not applicable), "carol" (was enabled)
+                  MFA enabled (1, info): "erin"
+                  Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
                 hr-sheet (inventory)
-                  New account without MFA (1): frank
-                  Monitor failed: inventory y.csv line 3: empty id""");
+                  New account without MFA (1, high): "frank"
+                  Monitor failed (medium): inventory y.csv line 3: empty id""");
     }
 
     @Test
@@ -50,13 +50,13 @@ class TextMessageTest {
                 source("hr-sheet", EventType.MONITOR_FAILED, "inventory /x/y.csv line 3: empty id"));
 
         assertThat(TextMessage.render(events)).isEqualTo("""
-                mfa-monitor: 3 events (1 MFA disabled, 1 Baseline, 1 Monitor failed)
+                mfa-monitor: 3 events (1 MFA disabled, 1 Monitor failed, 1 Baseline)
 
                 quickstart (inventory)
-                  MFA disabled (1): carol [was enabled]
-                  Baseline: 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
+                  MFA disabled (1, high): "carol" (was enabled)
+                  Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown
                 hr-sheet (inventory)
-                  Monitor failed: inventory /x/y.csv line 3: empty id""");
+                  Monitor failed (medium): inventory /x/y.csv line 3: empty id""");
     }
 
     @Test
@@ -67,7 +67,7 @@ class TextMessageTest {
                 mfa-monitor: 1 event (1 Still without MFA)
 
                 quickstart (inventory)
-                  Still without MFA (1): dave""");
+                  Still without MFA (1, low): "dave\"""");
     }
 
     @Test
@@ -84,7 +84,7 @@ class TextMessageTest {
 
         assertThat(TextMessage.render(events)).isEqualTo("mfa-monitor: 53 events (53 New account without MFA)\n\n"
                 + "quickstart (inventory)\n"
-                + "  New account without MFA (53): " + String.join(", ", firstFifty) + ", ... and 3 more");
+                + "  New account without MFA (53, high): \"" + String.join("\", \"", firstFifty) + "\", and 3 more");
     }
 
     @Test
@@ -96,7 +96,7 @@ class TextMessageTest {
 
         String text = TextMessage.render(events);
 
-        assertThat(text).endsWith("u49, u50").doesNotContain("more");
+        assertThat(text).endsWith("\"u49\", \"u50\"").doesNotContain("more");
     }
 
     @Test
@@ -110,14 +110,40 @@ class TextMessageTest {
                 mfa-monitor: 2 events (1 MFA disabled, 1 Monitor failed)
 
                 quickstart (inventory)
-                  MFA disabled (1): mal[2J]0;pwnedlorygnp.exe [was enabled]
+                  MFA disabled (1, high): "mal[2J]0;pwnedlorygnp.exe" (was enabled)
                 hr-sheet (inventory)
-                  Monitor failed: first line secondline""");
+                  Monitor failed (medium): first linesecondline""");
+    }
+
+    @Test
+    void anOwnerWhoLostMfaIsShownCriticalWithTheirRoleAheadOfTheOthers() {
+        // Issue 12 item 31: the engine raises an owner's MFA_DISABLED to critical; people must see it as such.
+        dev.mfamonitor.spi.Account owner = new dev.mfamonitor.spi.Account("9", "root-owner", "member", MfaStatus.DISABLED,
+                "", java.util.Map.of("role", "admin"));
+        ChangeEvent critical = ChangeEvent.builder(EventType.MFA_DISABLED, "github-acme", "inventory", AT).account(owner)
+                .severity(dev.mfamonitor.spi.Severity.CRITICAL).previous(MfaStatus.ENABLED).current(MfaStatus.DISABLED).build();
+        List<ChangeEvent> events = List.of(account("github-acme", EventType.MFA_DISABLED, "carol", Optional.of(MfaStatus.ENABLED)),
+                critical);
+
+        assertThat(TextMessage.render(events)).isEqualTo("""
+                mfa-monitor: 2 events (2 MFA disabled)
+
+                github-acme (inventory)
+                  MFA disabled (1, critical): "root-owner" (role=admin, was enabled)
+                  MFA disabled (1, high): "carol" (was enabled)""");
+    }
+
+    @Test
+    void aNameCannotReadAsTwoAccounts() {
+        List<ChangeEvent> events = List.of(account("quickstart", EventType.MFA_DISABLED, "mallory [was enabled], eve",
+                Optional.of(MfaStatus.ENABLED)));
+
+        assertThat(TextMessage.render(events)).endsWith("MFA disabled (1, high): \"mallory [was enabled], eve\" (was enabled)");
     }
 
     @Test
     void keepsOrdinaryUnicodeInNames() {
-        assertThat(dev.mfamonitor.spi.SafeText.clean("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD"))
+        assertThat(dev.mfamonitor.support.SafeText.clean("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD"))
                 .isEqualTo("Zoë O'Brien-日本 & <co> \uD83D\uDC69 \u05E9\u05DC\u05D5\u05DD");
     }
 
@@ -129,11 +155,8 @@ class TextMessageTest {
     }
 
     static ChangeEvent account(String monitorId, EventType type, String name, Optional<MfaStatus> previous) {
-        MfaStatus now = switch (type) {
-            case MFA_ENABLED -> MfaStatus.ENABLED;
-            case ACCOUNT_REMOVED -> MfaStatus.ENABLED;
-            default -> MfaStatus.DISABLED;
-        };
+        MfaStatus now = type.equals(EventType.MFA_ENABLED) || type.equals(EventType.ACCOUNT_REMOVED)
+                ? MfaStatus.ENABLED : MfaStatus.DISABLED;
         Account account = new Account("id-" + name, name, "user", now);
         return new ChangeEvent(ChangeEvent.idOf(monitorId, account.id(), type, AT), type, type.defaultSeverity(),
                 monitorId, "inventory", Optional.of(account), previous, Optional.of(now), AT, "");

@@ -1,11 +1,14 @@
 package dev.mfamonitor.core.inventory;
 
 import dev.mfamonitor.spi.Account;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ConfigException;
+import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.HttpRules;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import org.junit.jupiter.api.Test;
@@ -16,19 +19,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InventoryMonitorTest {
     private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
-    private static final ScanRequest SCAN = new ScanRequest(Optional.empty(), true, NOW.plusSeconds(60));
+    private static final ScanRequest SCAN = new ScanRequest(Optional.empty(), true,
+            Deadline.after(Duration.ofMinutes(1), System::nanoTime));
 
     @TempDir
     Path dir;
@@ -395,25 +401,25 @@ class InventoryMonitorTest {
     void isDiscoveredAsTypeInventoryAndResolvesThePathAgainstTheConfigDirectory() throws Exception {
         write("accounts.yaml", "accounts:\n  - {id: 1, name: alice, mfa: enabled}\n");
         MonitorProvider provider = inventoryProvider();
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "accounts.yaml", "service", "hr-portal"), dir, name -> null);
 
-        Monitor monitor = provider.create(config);
+        Monitor monitor = provider.create(config, CONTEXT);
         config.requireAllUsed();
 
         assertThat(((InventoryMonitor) monitor).file()).isEqualTo(dir.resolve("accounts.yaml").toAbsolutePath());
         Snapshot snapshot = monitor.snapshot(SCAN);
         assertThat(snapshot.service()).isEqualTo("hr-portal");
         assertThat(snapshot.accounts()).containsExactly(new Account("1", "alice", "user", MfaStatus.ENABLED));
-        assertThat(snapshot.observedAt()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+        assertThat(snapshot.observedAt()).isEqualTo(NOW); // the context's clock
     }
 
     @Test
     void createDoesNotReadTheFile() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "not-there-yet.csv"), dir, name -> null);
 
-        Monitor monitor = inventoryProvider().create(config);
+        Monitor monitor = inventoryProvider().create(config, CONTEXT);
 
         assertThatThrownBy(() -> monitor.snapshot(SCAN)).isInstanceOf(InventoryException.class)
                 .hasMessage("inventory file " + dir.resolve("not-there-yet.csv").toAbsolutePath() + " does not exist; "
@@ -422,10 +428,10 @@ class InventoryMonitorTest {
 
     @Test
     void anUnsupportedExtensionFailsAtStartUpSayingWhatIsSupported() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "accounts.xlsx"), dir, name -> null);
 
-        assertThatThrownBy(() -> inventoryProvider().create(config))
+        assertThatThrownBy(() -> inventoryProvider().create(config, CONTEXT))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'quickstart' (type inventory): property 'path': 'accounts.xlsx' is not an inventory "
                         + "file; use a file ending in .yaml, .yml or .csv");
@@ -433,25 +439,60 @@ class InventoryMonitorTest {
 
     @Test
     void thePathIsRequired() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory", Map.of(), dir, name -> null);
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "quickstart", "inventory", Map.of(), dir, name -> null);
 
-        assertThatThrownBy(() -> inventoryProvider().create(config))
+        assertThatThrownBy(() -> inventoryProvider().create(config, CONTEXT))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'quickstart' (type inventory): property 'path': is required: a text value");
     }
 
     @Test
     void aMisspeltKeyIsReportedAsUnused() {
-        PluginConfig config = new PluginConfig("monitor", "quickstart", "inventory",
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "quickstart", "inventory",
                 Map.of("path", "accounts.yaml", "sevice", "hr"), dir, name -> null);
 
-        inventoryProvider().create(config);
+        inventoryProvider().create(config, CONTEXT);
 
         assertThatThrownBy(config::requireAllUsed)
                 .hasMessage("property 'sevice' is not used by monitor 'quickstart' (type inventory); known: path, service");
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Only the clock matters to the inventory monitor. */
+    private static final PluginContext CONTEXT = new PluginContext() {
+        @Override
+        public String instanceId() {
+            return "quickstart";
+        }
+
+        @Override
+        public Clock clock() {
+            return Clock.fixed(NOW, ZoneOffset.UTC);
+        }
+
+        @Override
+        public LongSupplier nanoTime() {
+            return System::nanoTime;
+        }
+
+        @Override
+        public dev.mfamonitor.spi.Sleeper sleeper() {
+            return duration -> {
+                throw new AssertionError("the inventory monitor never waits");
+            };
+        }
+
+        @Override
+        public dev.mfamonitor.spi.Redactor redactor() {
+            return text -> text;
+        }
+
+        @Override
+        public HttpRules http() {
+            throw new AssertionError("the inventory monitor makes no HTTP calls");
+        }
+    };
 
     private static MonitorProvider inventoryProvider() {
         List<MonitorProvider> found = ServiceLoader.load(MonitorProvider.class).stream()

@@ -1,35 +1,39 @@
 package dev.mfamonitor.notifier.slack;
 
-import com.slack.api.Slack;
-import com.slack.api.methods.MethodsClient;
-import com.slack.api.methods.SlackApiException;
-import com.slack.api.methods.request.chat.ChatPostMessageRequest;
-import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Secret;
+import okhttp3.HttpUrl;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Posts with a bot token through {@code chat.postMessage}. The SDK answers {@code ok: false} as a response and throws
- * {@link SlackApiException} for a non-2xx status (a 429 among them); both are read here.
+ * Posts with a bot token through {@code chat.postMessage} (a JSON body, the token as {@code Authorization: Bearer}).
+ * Slack answers {@code {"ok":true}} or {@code {"ok":false,"error":"..."}}, at 200 or with an error status (429 among
+ * them).
  */
 final class ChatPostMessageTransport implements SlackTransport {
-    private final Slack slack;
-    private final MethodsClient methods;
-    private final Redactor redactor;
+    private final SlackHttp http;
+    private final HttpUrl endpoint;
+    private final Secret token;
     private final String channel;
     private final Optional<String> username;
     private final Optional<String> iconEmoji;
     private final Clock clock;
 
-    ChatPostMessageTransport(Slack slack, Secret token, String channel, Optional<String> username,
+    /** @param apiUrl the Web API's prefix, ending in {@code /} */
+    ChatPostMessageTransport(SlackHttp http, HttpUrl apiUrl, Secret token, String channel, Optional<String> username,
                              Optional<String> iconEmoji, Clock clock) {
-        this.slack = Objects.requireNonNull(slack, "slack");
-        this.methods = slack.methods(token.reveal());
-        this.redactor = Redactor.forToken(token);
+        this.http = Objects.requireNonNull(http, "http");
+        this.endpoint = Objects.requireNonNull(apiUrl.resolve("chat.postMessage"), "chat.postMessage URL");
+        this.token = Objects.requireNonNull(token, "token");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.username = username;
         this.iconEmoji = iconEmoji;
@@ -37,39 +41,45 @@ final class ChatPostMessageTransport implements SlackTransport {
     }
 
     @Override
-    public Attempt post(SlackMessage message) {
-        ChatPostMessageRequest request = ChatPostMessageRequest.builder()
-                .channel(channel)
-                .text(message.text())
-                .blocks(message.blocks())
-                .username(username.orElse(null))
-                .iconEmoji(iconEmoji.orElse(null))
-                .unfurlLinks(false)
-                .unfurlMedia(false)
-                .build();
-        try {
-            ChatPostMessageResponse response = methods.chatPostMessage(request);
-            if (response.isOk()) {
-                return new Attempt.Delivered();
-            }
-            return SlackErrors.api(200, response.getError(), channel,
-                    SlackErrors.header(response.getHttpResponseHeaders(), "Retry-After"), clock.instant());
-        } catch (SlackApiException e) {
-            int status = e.getResponse().code();
-            String error = e.getError() == null ? null : e.getError().getError();
-            return SlackErrors.api(status, error == null ? "" : error, channel,
-                    Optional.ofNullable(e.getResponse().header("Retry-After")), clock.instant());
-        } catch (IOException e) {
-            return new Attempt.Retry("could not reach Slack: " + redactor.describe(e), Optional.empty());
-        } catch (RuntimeException e) {
-            // A 200 whose body is not JSON makes Gson throw: not an 'ok', so not delivered.
-            return new Attempt.Retry("Slack's answer to chat.postMessage could not be read: " + redactor.describe(e),
-                    Optional.empty());
+    public Attempt post(SlackMessage message, Deadline deadline) {
+        Duration callTimeout = http.callTimeout(deadline);
+        if (callTimeout.isZero()) {
+            return new Attempt(DeliveryResult.retry("the delivery deadline passed before chat.postMessage was called"),
+                    false);
         }
+        JsonObject payload = SlackHttp.payload(message, username, iconEmoji);
+        payload.addProperty("channel", channel);
+        SlackHttp.Answer answer;
+        try {
+            answer = http.post(endpoint, Optional.of(token.reveal()), SlackHttp.json(payload), callTimeout);
+        } catch (IOException e) {
+            return new Attempt(DeliveryResult.retry("could not reach Slack: " + http.describe(e)), false);
+        } catch (RuntimeException e) {
+            return new Attempt(DeliveryResult.retry("the chat.postMessage call failed: " + http.describe(e)), false);
+        }
+        boolean ok;
+        String error;
+        try {
+            JsonObject body = JsonParser.parseString(answer.body()).getAsJsonObject();
+            JsonElement okField = body.get("ok");
+            JsonElement errorField = body.get("error");
+            ok = okField != null && okField.isJsonPrimitive() && okField.getAsBoolean();
+            error = errorField != null && errorField.isJsonPrimitive() ? errorField.getAsString() : "";
+        } catch (RuntimeException notJson) {
+            if (answer.status() == 200) {
+                // A 200 whose body is not Slack's JSON: not an 'ok', so not delivered.
+                return new Attempt(DeliveryResult.retry("Slack's answer to chat.postMessage (200) could not be read"),
+                        false);
+            }
+            ok = false;
+            error = "";
+        }
+        return new Attempt(SlackErrors.api(answer.status(), ok, error, channel, answer.retryAfter(), clock.instant()),
+                SlackErrors.code(error).equals(SlackErrors.BLOCKS_TOO_LONG));
     }
 
     @Override
     public void close() {
-        SlackClients.close(slack);
+        http.close();
     }
 }

@@ -6,46 +6,43 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.SectionBlock;
 import com.slack.api.model.block.composition.MarkdownTextObject;
 import com.slack.api.model.block.composition.PlainTextObject;
-import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.EventGroup;
-import dev.mfamonitor.spi.SafeText;
-import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Severity;
+import dev.mfamonitor.support.NotificationText;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One run's events as one Slack message: a Block Kit body and the plain {@code text} Slack shows in notifications.
+ * One run's events as one Slack message: a Block Kit body and the plain {@code text} Slack shows in notifications,
+ * arranged by {@link NotificationText} as every notifier arranges a run.
  *
  * <pre>
  * [header]  mfa-monitor: 4 events
- * [section] &lt;!subteam^S1&gt; 1 MFA disabled · 1 New account without MFA · 1 Monitor failed · 1 Baseline   (counts, most severe first)
- * [section] *github-acme* (github)
- *           • *MFA disabled* (1): `carol` (was enabled)
- *           • *New account without MFA* (1): `r&amp;amp;d-&amp;lt;bot&amp;gt;`
- * [section] *aws-prod* (aws)
- *           • *Monitor failed*: IAM answered AccessDenied ...
- *           • *Baseline*: 3 accounts: 2 with MFA, 1 without (alice), 0 not applicable, 0 unknown
+ * [section] &lt;!subteam^S1&gt; 1 MFA disabled · 1 New account without MFA · 1 Monitor failed · 1 Baseline
+ * [section] `github-acme` (`github`)
+ *           • *MFA disabled* (1, critical): `carol` (role=`admin`, was enabled)
+ *           • *New account without MFA* (1, high): `r&amp;amp;d-&amp;lt;bot&amp;gt;`
+ * [section] `aws-prod` (`aws`)
+ *           • *Monitor failed* (medium): `IAM answered AccessDenied ...`
+ *           • *Baseline* (info): `3 accounts: 2 with MFA, 1 without (alice)`
  * </pre>
  *
- * <p>Monitors come most severe first, and so do the groups of each monitor (as the console notifier lists them). Every
- * text that comes from a source or a configuration (account names, monitor ids, services, details) is stripped of
- * control, zero-width and bidirectional characters ({@link SafeText#clean}) and escaped for mrkdwn ({@code &},
- * {@code <}, {@code >}), so that an account called {@code <!channel>} mentions nobody and {@code <https://x|y>} links
- * nowhere; account names are in code spans, so {@code *bold*} stays literal too. Every mrkdwn text is
+ * <p>Every text that comes from a source or a configuration (account names, monitor ids, services, roles, details,
+ * which hold names too) is {@linkplain dev.mfamonitor.support.SafeText#clean cleaned}, escaped for mrkdwn ({@code &},
+ * {@code <}, {@code >}) and shown in a code span, the one way mrkdwn shows text literally: an account called
+ * {@code <!channel>} mentions nobody, {@code <https://x|y>} links nowhere, and {@code *bold*}, {@code _it_},
+ * {@code ~s~} do not format. A backtick inside becomes U+02CB so that it cannot end the span. Every mrkdwn text is
  * {@code verbatim}, so Slack does not turn bare URLs or channel names into links either.
  *
- * <p>The message always fits Slack's limits: at most {@value #MAX_BLOCKS} blocks, at most {@value #MAX_SECTION_CHARS}
- * characters a section, a header of at most {@value #MAX_HEADER_CHARS}; a group lists at most
- * {@value EventGroup#MAX_NAMES} names and says how many more there are, and groups that do not fit are counted in a
- * last line.
+ * <p>The message fits Slack's limits: at most {@value #MAX_BLOCKS} blocks, {@value #MAX_SECTION_CHARS} characters a
+ * section, {@value #MAX_HEADER_CHARS} for the header, and (Slack's undocumented {@code msg_blocks_too_long}) a total
+ * text budget given to {@link #render}: groups list fewer names ("and N more") until the whole fits, and groups that
+ * still do not fit, the least severe ones, are counted in a last line.
  *
  * @param text   the notification text (and the fallback where blocks cannot be shown)
  * @param blocks the Block Kit body
@@ -59,103 +56,155 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
     public static final int MAX_HEADER_CHARS = 150;
     /** The longest {@code text} this renderer writes; Slack advises at most 4,000 characters. */
     public static final int MAX_TEXT_CHARS = 4_000;
+    /**
+     * The text budget of a whole message. Slack refuses blocks that carry more than about 12,000 characters of text in
+     * all ({@code msg_blocks_too_long}; Slack staff: "12,000 text characters with a buffer for block containers").
+     */
+    public static final int MAX_TOTAL_CHARS = 11_000;
+    /** The budget of the smaller message sent when Slack refuses one as too long anyway. */
+    public static final int SMALL_TOTAL_CHARS = 3_000;
 
-    /** How long one account name may be before it is cut; keeps a hostile name from filling a section. */
-    static final int MAX_NAME_CHARS = 80;
-    /** How long a monitor id or service may be in a heading. */
-    static final int MAX_ID_CHARS = 100;
-    /** How long one event's detail may be in a section. */
-    static final int MAX_DETAIL_CHARS = 500;
-    /** Room kept at the end of a group line for ", … and 99999 more". */
-    private static final int MORE_SUFFIX_ROOM = 32;
     private static final String BULLET = "• ";
+    /** Names per group, tried from the most down, until the message fits its budget. */
+    private static final int[] NAME_STEPS = {NotificationText.MAX_NAMES, 20, 10, 5, 2, 0};
+
+    /** Slack's mrkdwn, with every untrusted text in a code span. */
+    static final NotificationText.Style STYLE = new NotificationText.Style() {
+        @Override
+        public String name(String name) {
+            return codeSpan(name);
+        }
+
+        @Override
+        public String text(String text) {
+            return codeSpan(text);
+        }
+
+        @Override
+        public String label(String words) {
+            return "*" + words + "*";
+        }
+    };
 
     public SlackMessage {
         Objects.requireNonNull(text, "text");
         blocks = List.copyOf(blocks);
     }
 
+    /** Renders a notification within {@link #MAX_TOTAL_CHARS}. */
+    public static SlackMessage render(Notification notification, Optional<String> mention) {
+        return render(notification, mention, MAX_TOTAL_CHARS);
+    }
+
     /**
      * Renders a notification.
      *
-     * @param mention a mention in Slack's syntax ({@code <!subteam^S0123>}, {@code <!here>}), written at the start of
-     *                the message only when the run has {@linkplain #badNews bad news}
+     * @param mention    a mention in Slack's syntax ({@code <!subteam^S0123>}, {@code <!here>}), written at the start of
+     *                   the message only when the run has {@linkplain #badNews bad news}
+     * @param totalChars the most characters of text all blocks together may carry
      */
-    public static SlackMessage render(Notification notification, Optional<String> mention) {
+    public static SlackMessage render(Notification notification, Optional<String> mention, int totalChars) {
         List<ChangeEvent> events = notification.events();
-        List<EventGroup> groups = EventGroup.of(events);
-        Map<String, List<EventGroup>> byMonitor = new LinkedHashMap<>();
-        for (EventGroup group : groups) {
-            byMonitor.computeIfAbsent(group.monitorId(), k -> new ArrayList<>()).add(group);
-        }
-
-        String counts = EventGroup.countsByType(groups);
+        NotificationText arranged = NotificationText.of(events);
+        String counts = arranged.counts();
         String prefix = mention.filter(m -> badNews(events)).map(m -> m + " ").orElse("");
-        String title = "mfa-monitor: " + events.size() + (events.size() == 1 ? " event" : " events");
+        String title = arranged.title();
         String text = cut(prefix + title + " (" + counts + ")", MAX_TEXT_CHARS);
 
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(HeaderBlock.builder().text(PlainTextObject.builder().text(cut(title, MAX_HEADER_CHARS)).build()).build());
-        blocks.add(section(cut(prefix + counts.replace(", ", " · "), MAX_SECTION_CHARS)));
+        String header = cut(title, MAX_HEADER_CHARS);
+        String summary = cut(prefix + counts.replace(", ", " · "), MAX_SECTION_CHARS);
+        blocks.add(HeaderBlock.builder().text(PlainTextObject.builder().text(header).build()).build());
+        blocks.add(section(summary));
 
-        // Keep one block for the line that counts what did not fit. Monitor by monitor reads best; but when not
-        // everything fits, groups go in across monitors in severity order instead (a monitor's heading coming again
-        // where needed), so that one monitor's reminders or good news never push out another monitor's bad news.
-        int budget = MAX_BLOCKS - blocks.size() - 1;
-        List<EventGroup> byMonitorOrder = byMonitor.values().stream().flatMap(List::stream).toList();
-        Layout layout = Layout.of(byMonitorOrder, budget);
-        if (layout.omittedGroups() > 0) {
-            layout = Layout.of(bySeverityThenMonitor(byMonitor), budget);
+        // One block and room for the line that counts what did not fit are kept back.
+        int blockBudget = MAX_BLOCKS - blocks.size() - 1;
+        int charBudget = totalChars - header.length() - summary.length() - 120;
+
+        // Monitor by monitor reads best; but when not everything fits, groups go in across monitors in severity order
+        // instead (a monitor's heading coming again where needed), so that one monitor's reminders or good news never
+        // push out another monitor's bad news.
+        List<Placed> byMonitor = new ArrayList<>();
+        for (NotificationText.Monitor monitor : arranged.monitors()) {
+            monitor.groups().forEach(g -> byMonitor.add(new Placed(monitor, g)));
         }
-        int omittedEvents = layout.omittedEvents();
-        int omittedGroups = layout.omittedGroups();
+        List<Placed> bySeverity = new ArrayList<>(byMonitor);
+        bySeverity.sort(Comparator.comparing((Placed p) -> p.group().severity())
+                .thenComparing(p -> arranged.monitors().indexOf(p.monitor())));
+
+        // As many names as possible, but fewer names rather than fewer groups: the layout with the most names among
+        // those that leave out the fewest groups (fewer names cannot help when the 50 blocks are the limit).
+        Layout layout = null;
+        for (int maxNames : NAME_STEPS) {
+            Layout candidate = Layout.of(byMonitor, maxNames, blockBudget, charBudget);
+            if (candidate.omittedGroups() > 0) {
+                candidate = Layout.of(bySeverity, maxNames, blockBudget, charBudget);
+            }
+            if (layout == null || candidate.omittedGroups() < layout.omittedGroups()) {
+                layout = candidate;
+            }
+            if (layout.omittedGroups() == 0) {
+                break;
+            }
+        }
         layout.sections().forEach(s -> blocks.add(section(s)));
-        if (omittedGroups > 0) {
-            blocks.add(ContextBlock.builder().elements(List.of(markdown("… and " + omittedEvents + " more "
-                    + (omittedEvents == 1 ? "event" : "events") + " in " + omittedGroups + " more "
-                    + (omittedGroups == 1 ? "group" : "groups") + " not shown: Slack allows " + MAX_BLOCKS
-                    + " blocks a message"))).build());
+        if (layout.omittedGroups() > 0) {
+            int events0 = layout.omittedEvents();
+            int groups0 = layout.omittedGroups();
+            blocks.add(ContextBlock.builder().elements(List.of(markdown("… and " + events0 + " more "
+                    + (events0 == 1 ? "event" : "events") + " in " + groups0 + " more "
+                    + (groups0 == 1 ? "group" : "groups") + " not shown: Slack allows " + MAX_BLOCKS
+                    + " blocks and about 12,000 characters a message"))).build());
         }
         return new SlackMessage(text, blocks);
     }
 
-    /** The sections that fit in a block budget, and what did not fit. */
+    /** The characters of text the message's blocks carry, as Slack counts them for {@code msg_blocks_too_long}. */
+    public int blockTextLength() {
+        int total = 0;
+        for (LayoutBlock block : blocks) {
+            if (block instanceof HeaderBlock header) {
+                total += header.getText().getText().length();
+            } else if (block instanceof SectionBlock section) {
+                total += section.getText().getText().length();
+            } else if (block instanceof ContextBlock context) {
+                for (var element : context.getElements()) {
+                    if (element instanceof MarkdownTextObject markdown) {
+                        total += markdown.getText().length();
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    private record Placed(NotificationText.Monitor monitor, NotificationText.Group group) {
+    }
+
+    /** The sections that fit in a block and character budget, and what did not fit. */
     private record Layout(List<String> sections, int omittedEvents, int omittedGroups) {
         /**
          * Lays groups out in the given order, with a monitor heading wherever the monitor changes; once a group does
          * not fit, neither do the ones after it, so what is shown is always the front of the order.
          */
-        static Layout of(List<EventGroup> ordered, int maxBlocks) {
-            Sections sections = new Sections(maxBlocks);
+        static Layout of(List<Placed> ordered, int maxNames, int maxBlocks, int maxChars) {
+            Sections sections = new Sections(maxBlocks, maxChars);
             int omittedEvents = 0;
             int omittedGroups = 0;
-            String currentMonitor = null;
-            for (EventGroup group : ordered) {
-                if (omittedGroups == 0 && !group.monitorId().equals(currentMonitor)) {
-                    currentMonitor = group.monitorId();
-                    sections.startMonitor("*" + mrkdwn(cutCodePoints(group.monitorId(), MAX_ID_CHARS)) + "* ("
-                            + mrkdwn(cutCodePoints(group.service(), MAX_ID_CHARS)) + ")");
+            NotificationText.Monitor current = null;
+            for (Placed placed : ordered) {
+                if (omittedGroups == 0 && placed.monitor() != current) {
+                    current = placed.monitor();
+                    sections.startMonitor(placed.monitor().heading(STYLE));
                 }
-                if (omittedGroups > 0 || !sections.tryAdd(groupLines(group, sections.lineBudget()))) {
-                    omittedEvents += group.events().size();
+                if (omittedGroups > 0 || !sections.tryAdd(placed.group().lines(STYLE, maxNames, sections.lineBudget())
+                        .stream().map(line -> BULLET + line).toList())) {
+                    omittedEvents += placed.group().size();
                     omittedGroups++;
                 }
             }
             return new Layout(sections.finish(), omittedEvents, omittedGroups);
         }
-    }
-
-    /**
-     * The groups in the order they are shown when not all fit: by severity across monitors, and within one severity each monitor's
-     * groups together (in the order of its first group), so that a run of one severity reads monitor by monitor.
-     */
-    private static List<EventGroup> bySeverityThenMonitor(Map<String, List<EventGroup>> byMonitor) {
-        List<String> monitorOrder = new ArrayList<>(byMonitor.keySet());
-        List<EventGroup> ordered = new ArrayList<>();
-        byMonitor.values().forEach(ordered::addAll);
-        ordered.sort(java.util.Comparator.comparing(EventGroup::severity)
-                .thenComparing(g -> monitorOrder.indexOf(g.monitorId())));
-        return ordered;
     }
 
     /**
@@ -167,66 +216,20 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         return events.stream().anyMatch(e -> !e.type().goodNews() && e.severity().compareTo(Severity.MEDIUM) <= 0);
     }
 
-    /**
-     * Makes a foreign text safe for mrkdwn: removes control, zero-width and bidirectional characters and escapes
-     * {@code &}, {@code <} and {@code >}, the only three characters Slack asks to escape (and the only ones that can
-     * make a mention or a link).
-     */
-    public static String mrkdwn(String text) {
-        return escape(SafeText.clean(text));
-    }
-
-    private static String escape(String cleaned) {
+    /** Escapes {@code &}, {@code <} and {@code >}, the only three characters Slack asks to escape. */
+    static String escape(String cleaned) {
         return cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /**
-     * An account name as a code span: cleaned, cut at {@value #MAX_NAME_CHARS} characters, escaped, with backticks
-     * replaced by U+02CB (a backtick would end the code span and let the rest be read as formatting).
+     * A cleaned text as a code span, escaped, with backticks replaced by U+02CB (a backtick would end the code span and
+     * let the rest be read as formatting); an empty text shows as {@code (empty)}.
      */
-    static String codeSpan(String name) {
-        String cleaned = cutCodePoints(SafeText.clean(name).replace('`', '\u02CB'), MAX_NAME_CHARS);
-        return "`" + escape(cleaned) + "`";
-    }
-
-    private static List<String> groupLines(EventGroup group, int budget) {
-        List<String> lines = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        String label = "*" + group.type().words() + "*";
-        for (ChangeEvent event : group.events()) {
-            Optional<Account> account = event.account();
-            if (account.isPresent()) {
-                names.add(nameOf(event, account.get()));
-            } else {
-                String detail = mrkdwn(cutCodePoints(SafeText.clean(event.detail()), MAX_DETAIL_CHARS));
-                lines.add(BULLET + label + (detail.isEmpty() ? "" : ": " + detail));
-            }
+    static String codeSpan(String cleaned) {
+        if (cleaned.isBlank()) {
+            return "(empty)";
         }
-        if (!names.isEmpty()) {
-            StringBuilder line = new StringBuilder(BULLET).append(label).append(" (").append(names.size()).append("): ");
-            int shown = 0;
-            for (String name : names) {
-                boolean fits = line.length() + (shown == 0 ? 0 : 2) + name.length() + MORE_SUFFIX_ROOM <= budget;
-                if (shown == EventGroup.MAX_NAMES || !fits) {
-                    break;
-                }
-                line.append(shown == 0 ? "" : ", ").append(name);
-                shown++;
-            }
-            if (shown < names.size()) {
-                line.append(shown == 0 ? "" : ", ").append("… and ").append(names.size() - shown).append(" more");
-            }
-            lines.add(0, line.toString());
-        }
-        return lines;
-    }
-
-    private static String nameOf(ChangeEvent event, Account account) {
-        String name = codeSpan(account.name());
-        if (event.type() == EventType.MFA_DISABLED && event.previous().isPresent()) {
-            return name + " (was " + event.previous().get().configName().replace('_', ' ') + ")";
-        }
-        return name;
+        return "`" + escape(cleaned.replace('`', '\u02CB')) + "`";
     }
 
     private static SectionBlock section(String mrkdwnText) {
@@ -239,16 +242,20 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
 
     /**
      * Packs a message's lines into section blocks: each section starts with its monitor's heading and holds as many
-     * whole lines as fit in {@value #MAX_SECTION_CHARS} characters; a group is added whole or not at all.
+     * whole lines as fit in {@value #MAX_SECTION_CHARS} characters; a group is added whole or not at all, and only if
+     * the blocks and characters it needs fit the budgets.
      */
     private static final class Sections {
         private final int maxBlocks;
+        private final int maxChars;
         private final List<String> done = new ArrayList<>();
+        private int doneChars;
         private StringBuilder open;
         private String heading = "";
 
-        Sections(int maxBlocks) {
+        Sections(int maxBlocks, int maxChars) {
             this.maxBlocks = maxBlocks;
+            this.maxChars = maxChars;
         }
 
         void startMonitor(String monitorHeading) {
@@ -261,10 +268,23 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
             return MAX_SECTION_CHARS - heading.length() - 1;
         }
 
-        /** Adds the lines if the sections they need fit in the block budget; says whether they were added. */
+        /** Adds the lines if the sections and characters they need fit the budgets; says whether they were added. */
         boolean tryAdd(List<String> lines) {
             List<String> fitted = lines.stream().map(line -> cut(line, lineBudget())).toList();
-            if (done.size() + (open == null ? 0 : 1) + newSections(fitted) > maxBlocks) {
+            int length = open == null ? -1 : open.length();
+            int opened = 0;
+            int added = 0;
+            for (String line : fitted) {
+                if (length < 0 || length + 1 + line.length() > MAX_SECTION_CHARS) {
+                    opened++;
+                    length = heading.length();
+                    added += heading.length();
+                }
+                length += 1 + line.length();
+                added += 1 + line.length();
+            }
+            int used = doneChars + (open == null ? 0 : open.length());
+            if (done.size() + (open == null ? 0 : 1) + opened > maxBlocks || used + added > maxChars) {
                 return false;
             }
             for (String line : fitted) {
@@ -277,22 +297,10 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
             return true;
         }
 
-        private int newSections(List<String> lines) {
-            int length = open == null ? -1 : open.length();
-            int opened = 0;
-            for (String line : lines) {
-                if (length < 0 || length + 1 + line.length() > MAX_SECTION_CHARS) {
-                    opened++;
-                    length = heading.length();
-                }
-                length += 1 + line.length();
-            }
-            return opened;
-        }
-
         private void close() {
             if (open != null) {
                 done.add(open.toString());
+                doneChars += open.length();
                 open = null;
             }
         }
@@ -305,13 +313,13 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
 
     /**
      * Cuts a text to at most {@code max} characters, ending with "…"; never inside a surrogate pair or an entity such
-     * as {@code &amp;amp;}, so that the cut text still reads as what it was.
+     * as {@code &amp;amp;}, so that the cut text still reads as what it was. A code span cut open is closed again.
      */
-    private static String cut(String text, int max) {
+    static String cut(String text, int max) {
         if (text.length() <= max) {
             return text;
         }
-        int end = max - 1;
+        int end = max - 2;
         if (Character.isHighSurrogate(text.charAt(end - 1))) {
             end--;
         }
@@ -319,14 +327,9 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         if (amp >= 0 && amp > end - 5 && text.indexOf(';', amp) >= end) {
             end = amp;
         }
-        return text.substring(0, end) + "…";
-    }
-
-    /** Cuts a foreign text before escaping, by code points, so that no surrogate pair is split. */
-    private static String cutCodePoints(String text, int max) {
-        if (text.codePointCount(0, text.length()) <= max) {
-            return text;
-        }
-        return text.substring(0, text.offsetByCodePoints(0, max - 1)) + "…";
+        String kept = text.substring(0, end);
+        // An odd number of backticks means a code span was cut open: close it, or the rest would format.
+        boolean openSpan = kept.chars().filter(c -> c == '`').count() % 2 == 1;
+        return kept + (openSpan ? "`" : "") + "…";
     }
 }

@@ -1,122 +1,63 @@
 package dev.mfamonitor.notifier.slack;
 
-import dev.mfamonitor.spi.Backoff;
-import dev.mfamonitor.spi.DeliveryException;
-import dev.mfamonitor.spi.Durations;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Notifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * {@code type: slack}: posts each notification as one Block Kit message ({@link SlackMessage}) through an incoming
- * webhook or {@code chat.postMessage}.
+ * webhook or {@code chat.postMessage}, one attempt per {@link #send}; the engine retries.
  *
- * <p>A rate limit (429) waits what Slack's {@code Retry-After} asks, capped by the backoff's maximum; 5xx, 408 and
- * network failures back off exponentially with jitter; both only while the wait ends before the notification's
- * deadline and at most {@link Retries#maxAttempts()} tries. Slack's permanent errors (a revoked webhook or token, a
- * missing or archived channel, 403/404/410) are not retried: they throw at once with a message that says what to fix.
- * No message, log line or exception of this class contains the webhook URL or the token.
+ * <p>What Slack answers is sorted as {@link SlackErrors} says: 2xx {@code ok} delivered; 429 (with its
+ * {@code Retry-After}), 408, 5xx, timeouts and network errors transient; the rest (a revoked webhook or token, a
+ * missing or archived channel, a redirect) permanent, with a message that says what to fix. A message Slack refuses as
+ * too long ({@code msg_blocks_too_long}) is rendered again, smaller, and posted once more in the same attempt, so that
+ * the same refused message is never sent again. No message, log line or exception of this class contains the webhook
+ * URL or the token.
  */
 public final class SlackNotifier implements Notifier {
     private static final Logger log = LoggerFactory.getLogger(SlackNotifier.class);
 
     private final SlackTransport transport;
     private final Optional<String> mention;
-    private final Retries retries;
 
-    /** Waits before a retry; {@link Backoff#sleepWithin} outside tests. */
-    @FunctionalInterface
-    public interface Pause {
-        /**
-         * Waits {@code delay} if the wait ends before {@code deadline}.
-         *
-         * @return false, without waiting, when it would not
-         */
-        boolean sleepWithin(Duration delay, Instant deadline) throws InterruptedException;
-    }
-
-    /**
-     * How a delivery retries.
-     *
-     * @param backoff     delays between tries, and the cap of a {@code Retry-After}
-     * @param maxAttempts how many tries one delivery makes at most
-     * @param pause       how the wait is done
-     */
-    public record Retries(Backoff backoff, int maxAttempts, Pause pause) {
-        /** Tries in one delivery, unless the deadline comes first. */
-        public static final int DEFAULT_MAX_ATTEMPTS = 5;
-
-        public Retries {
-            Objects.requireNonNull(backoff, "backoff");
-            Objects.requireNonNull(pause, "pause");
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1");
-            }
-        }
-
-        /** {@link Backoff#standard()} (500 ms doubling up to 30 s, which also caps a Retry-After), 5 tries, real sleeps. */
-        public static Retries standard(Clock clock) {
-            return new Retries(Backoff.standard(), DEFAULT_MAX_ATTEMPTS,
-                    (delay, deadline) -> Backoff.sleepWithin(delay, deadline, clock));
-        }
-    }
-
-    /** The longest one HTTP call may take; a retry is started only if it can finish before the deadline. */
-    private final Duration callTimeout;
-
-    SlackNotifier(SlackTransport transport, Optional<String> mention, Retries retries, Duration callTimeout) {
+    SlackNotifier(SlackTransport transport, Optional<String> mention) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.mention = Objects.requireNonNull(mention, "mention");
-        this.retries = Objects.requireNonNull(retries, "retries");
-        this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
     }
 
     @Override
-    public void deliver(Notification notification) throws DeliveryException {
-        SlackMessage message = SlackMessage.render(notification, mention);
-        for (int attempt = 1; ; attempt++) {
-            Attempt outcome = transport.post(message);
-            if (outcome instanceof Attempt.Delivered) {
-                return;
-            }
-            if (outcome instanceof Attempt.Failed failed) {
-                throw new DeliveryException(failed.message(), failed.permanent());
-            }
-            Attempt.Retry retry = (Attempt.Retry) outcome;
-            String tries = attempt + (attempt == 1 ? " try" : " tries");
-            if (attempt >= retries.maxAttempts()) {
-                throw new DeliveryException("gave up after " + tries + "; last: " + retry.reason()
-                        + "; the events stay pending for the next run", false);
-            }
-            Optional<Duration> next = retries.backoff().next(attempt, retry.retryAfter());
-            if (next.isEmpty()) {
-                throw new DeliveryException("gave up after " + tries + ": Slack asked to wait "
-                        + Durations.format(retry.retryAfter().orElseThrow()) + ", longer than mfa-monitor waits in one run; last: "
-                        + retry.reason() + "; the events stay pending for the next run", false);
-            }
-            Duration delay = next.get();
-            log.debug("Slack try {} failed: {}; next in {}", attempt, retry.reason(), Durations.format(delay));
-            boolean waited;
-            try {
-                // The next try must be able to finish before the deadline too, not only the wait before it.
-                waited = retries.pause().sleepWithin(delay, notification.deadline().minus(callTimeout));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DeliveryException("interrupted after " + tries + "; last: " + retry.reason(), false);
-            }
-            if (!waited) {
-                throw new DeliveryException("gave up after " + tries + ": waiting " + Durations.format(delay)
-                        + (retry.retryAfter().isPresent() ? " as Slack asked" : "") + " would pass the delivery deadline; last: "
-                        + retry.reason() + "; the events stay pending for the next run", false);
-            }
+    public DeliveryResult send(Notification notification) {
+        DeliveryResult result = attempt(notification);
+        if (!(result instanceof DeliveryResult.Delivered)) {
+            log.debug("Slack did not take {}: {}", notification.id(), result);
         }
+        return result;
+    }
+
+    private DeliveryResult attempt(Notification notification) {
+        SlackMessage full = SlackMessage.render(notification, mention, SlackMessage.MAX_TOTAL_CHARS);
+        Attempt first = transport.post(full, notification.deadline());
+        if (!first.tooLong()) {
+            return first.result();
+        }
+        // Slack's limit is undocumented: send at most half as much text, once; never the refused message again.
+        int smaller = Math.min(SlackMessage.SMALL_TOTAL_CHARS, full.blockTextLength() / 2);
+        SlackMessage small = SlackMessage.render(notification, mention, smaller);
+        log.debug("Slack refused a message of {} characters as too long ({}); sending one of {}",
+                full.blockTextLength(), SlackErrors.BLOCKS_TOO_LONG, small.blockTextLength());
+        Attempt second = transport.post(small, notification.deadline());
+        if (!second.tooLong()) {
+            return second.result();
+        }
+        return DeliveryResult.permanent("Slack refused the message as too long (" + SlackErrors.BLOCKS_TOO_LONG
+                + ") even when cut from " + full.blockTextLength() + " to " + small.blockTextLength() + " characters: "
+                + "this is a bug in mfa-monitor's Slack notifier; please report it with the log");
     }
 
     /** Closes the HTTP client; never throws. */

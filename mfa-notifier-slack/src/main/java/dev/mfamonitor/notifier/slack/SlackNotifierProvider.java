@@ -1,16 +1,16 @@
 package dev.mfamonitor.notifier.slack;
 
-import com.slack.api.Slack;
+import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.spi.NotifierProvider;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.spi.SpiVersion;
+import okhttp3.HttpUrl;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * - { id: security-slack, type: slack, token: "${env:SLACK_BOT_TOKEN}", channel: C0123456789, mention: "<!subteam^S0123ABCD>" }
  * }</pre>
  * Keys: {@code webhookUrl} (secret) or {@code token} (secret) with {@code channel}; optional {@code mention},
- * {@code username}, {@code iconEmoji}, {@code timeout} (per HTTP call, default 10s) and, with a token, {@code apiUrl}
- * (default {@value #DEFAULT_API_URL}). See the module's README.
+ * {@code username}, {@code iconEmoji}, {@code timeout} (per HTTP call, default 10s, never past the delivery deadline)
+ * and, with a token, {@code apiUrl} (default {@value #DEFAULT_API_URL}). See the module's README.
  */
 public final class SlackNotifierProvider implements NotifierProvider {
     /** Where Web API calls go unless {@code apiUrl} says otherwise. */
@@ -44,12 +44,12 @@ public final class SlackNotifierProvider implements NotifierProvider {
     }
 
     @Override
-    public Notifier create(PluginConfig config) {
-        return create(config, SlackNotifier.Retries.standard(Clock.systemUTC()), Clock.systemUTC());
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
-    /** As {@link #create(PluginConfig)}, with the retry rules and clock of a test. */
-    static SlackNotifier create(PluginConfig config, SlackNotifier.Retries retries, Clock clock) {
+    @Override
+    public Notifier create(PluginConfig config, PluginContext context) {
         Optional<Secret> webhookUrl = config.optionalSecret("webhookUrl");
         Optional<Secret> token = config.optionalSecret("token");
         Optional<String> channel = config.optionalString("channel").map(String::trim);
@@ -79,19 +79,19 @@ public final class SlackNotifierProvider implements NotifierProvider {
         if (username.isPresent() && username.get().isEmpty()) {
             throw config.error("username", "is empty; remove it or give a name");
         }
-        if (timeout.isZero()) {
+        if (timeout.isZero() || timeout.isNegative()) {
             throw config.error("timeout", "must be longer than 0s");
         }
 
+        SlackHttp http;
         if (webhookUrl.isPresent()) {
             if (channel.isPresent() || apiUrl.isPresent()) {
                 throw config.error(channel.isPresent() ? "channel" : "apiUrl", "does not apply to an incoming webhook "
                         + "(its channel is fixed when it is created); remove it, or use 'token' instead of 'webhookUrl'");
             }
-            checkUrl(config, "webhookUrl", webhookUrl.get().reveal(), true);
-            Slack slack = SlackClients.create(timeout, DEFAULT_API_URL);
-            return new SlackNotifier(new WebhookTransport(slack, webhookUrl.get(), username, iconEmoji, clock), mention, retries,
-                    timeout);
+            HttpUrl url = checkedUrl(config, context, "webhookUrl", webhookUrl.get().reveal(), true);
+            http = new SlackHttp(timeout, context.redactor());
+            return new SlackNotifier(new WebhookTransport(http, url, username, iconEmoji, context.clock()), mention);
         }
 
         String bot = token.get().reveal();
@@ -101,40 +101,36 @@ public final class SlackNotifierProvider implements NotifierProvider {
         String channelId = channel.filter(c -> !c.isEmpty()).orElseThrow(() -> config.error("channel",
                 "is required with 'token': the channel to post in, best its id (such as C0123456789)"));
         String prefix = apiUrl.orElse(DEFAULT_API_URL);
-        checkUrl(config, "apiUrl", prefix, false);
-        Slack slack = SlackClients.create(timeout, prefix.endsWith("/") ? prefix : prefix + "/");
-        return new SlackNotifier(new ChatPostMessageTransport(slack, token.get(), channelId, username, iconEmoji, clock),
-                mention, retries, timeout);
+        HttpUrl api = checkedUrl(config, context, "apiUrl", prefix.endsWith("/") ? prefix : prefix + "/", false);
+        http = new SlackHttp(timeout, context.redactor());
+        return new SlackNotifier(new ChatPostMessageTransport(http, api, token.get(), channelId, username, iconEmoji,
+                context.clock()), mention);
     }
 
     /**
-     * An https URL, or http to this machine (a local relay, a test). The value of a secret is never shown.
+     * An https URL, or http to a loopback address (a local relay, a test), by the context's HTTP rules. The value of a
+     * secret is never shown: the rules' message goes through the redactor, which knows every configured secret.
      */
-    private static void checkUrl(PluginConfig config, String key, String value, boolean secret) {
+    private static HttpUrl checkedUrl(PluginConfig config, PluginContext context, String key, String value,
+                                      boolean secret) {
         String shown = secret ? "" : " '" + value + "'";
+        String hint = secret ? "; copy the Webhook URL from the Slack app's Incoming Webhooks page (it starts with "
+                + "https://hooks.slack.com/)" : "";
         URI uri;
         try {
             uri = new URI(value.trim());
         } catch (URISyntaxException e) {
-            throw config.error(key, "the value" + shown + " is not a URL" + (secret ? "; copy the Webhook URL from the "
-                    + "Slack app's Incoming Webhooks page" : ""));
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && loopback(uri.getHost()))) {
-            throw config.error(key, "the value" + shown + " is not an https URL (plain http is allowed only to this "
-                    + "machine)" + (secret ? "; the Webhook URL starts with https://hooks.slack.com/" : ""));
-        }
-    }
-
-    private static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
+            throw config.error(key, "the value" + shown + " is not a URL" + hint);
         }
         try {
-            // Only literal addresses are resolved without a lookup; a name other than localhost is not loopback here.
-            return host.matches("[0-9.]+|\\[[0-9a-fA-F:]+]") && InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
+            context.http().requireSecureEndpoint(key, uri);
+        } catch (ConfigException e) {
+            throw new ConfigException(context.redactor().redact(e.getMessage()) + hint);
         }
+        HttpUrl url = HttpUrl.parse(uri.toString());
+        if (url == null || uri.getRawUserInfo() != null) {
+            throw config.error(key, "the value" + shown + " is not an absolute https URL without user info" + hint);
+        }
+        return url;
     }
 }

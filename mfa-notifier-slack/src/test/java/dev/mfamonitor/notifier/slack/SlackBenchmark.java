@@ -25,15 +25,15 @@ public final class SlackBenchmark {
 
     public static void main(String[] args) throws Exception {
         int[][] shapes = {{10, 1}, {2_000, 1}, {2_000, 200}, {20_000, 200}};
-        System.out.printf("%8s %8s %12s %14s %8s %10s%n", "events", "monitors", "render ms", "deliver ms", "blocks", "json KB");
+        System.out.printf("%8s %8s %12s %14s %8s %10s %10s%n", "events", "monitors", "render ms", "deliver ms", "blocks",
+                "text chars", "json KB");
         try (FakeSlack slack = FakeSlack.start();
-             SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()),
-                     SlackTestSupport.RecordingRetries.fast(1).retries)) {
+             SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()), slack)) {
             for (int[] shape : shapes) {
                 Notification notification = NotifierContract.notificationOf(events(shape[0], shape[1]));
                 for (int warm = 0; warm < 5; warm++) {
                     SlackMessage.render(notification, Optional.empty());
-                    notifier.deliver(notification);
+                    notifier.send(notification);
                 }
                 int rounds = 20;
                 long renderStart = System.nanoTime();
@@ -44,13 +44,13 @@ public final class SlackBenchmark {
                 double renderMs = (System.nanoTime() - renderStart) / 1e6 / rounds;
                 long deliverStart = System.nanoTime();
                 for (int i = 0; i < rounds; i++) {
-                    notifier.deliver(notification);
+                    notifier.send(notification);
                 }
                 double deliverMs = (System.nanoTime() - deliverStart) / 1e6 / rounds;
                 List<FakeSlack.Request> requests = slack.requests();
                 int bytes = requests.get(requests.size() - 1).body().length();
-                System.out.printf("%8d %8d %12.2f %14.2f %8d %10.1f%n", shape[0], shape[1], renderMs, deliverMs,
-                        message.blocks().size(), bytes / 1024.0);
+                System.out.printf("%8d %8d %12.2f %14.2f %8d %10d %10.1f%n", shape[0], shape[1], renderMs, deliverMs,
+                        message.blocks().size(), message.blockTextLength(), bytes / 1024.0);
             }
         }
     }

@@ -1,17 +1,22 @@
 package dev.mfamonitor.notifier.slack;
 
 import dev.mfamonitor.spi.Notifier;
-import dev.mfamonitor.spi.PluginConfig;
-import dev.mfamonitor.testkit.NotifierContract;
+import dev.mfamonitor.testkit.NetworkNotifierContract;
 import dev.mfamonitor.testkit.slack.FakeSlack;
+import dev.mfamonitor.testkit.slack.FakeSlack.Reply;
 import org.junit.jupiter.api.AfterEach;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The bot-token (chat.postMessage) notifier, created from configuration like the runner does, against the notifier contract. */
-class SlackBotNotifierContractTest extends NotifierContract {
-    private final FakeSlack slack = FakeSlack.start();
+class SlackBotNotifierContractTest extends NetworkNotifierContract {
+    /** A canary as the webhook URL's secret path segment. */
+    private static final String WEBHOOK_CANARY = "canaryWEBHOOKsecret0123456789";
+    private static final String TOKEN_CANARY = "xoxb-canary-BOT-token-0123456789";
+
+    private final FakeSlack slack = FakeSlack.start(WEBHOOK_CANARY, TOKEN_CANARY, "C0FAKECHAN1");
 
     @AfterEach
     void stopSlack() {
@@ -19,11 +24,13 @@ class SlackBotNotifierContractTest extends NotifierContract {
     }
 
     @Override
+    protected List<String> secrets() {
+        return List.of(slack.webhookUrl(), slack.botToken());
+    }
+
+    @Override
     protected Notifier createNotifier() {
-        PluginConfig config = SlackTestSupport.botConfig(slack, Map.of());
-        Notifier notifier = new SlackNotifierProvider().create(config);
-        config.requireAllUsed();
-        return notifier;
+        return SlackTestSupport.create(SlackTestSupport.botConfig(slack, Map.of()), context());
     }
 
     /** What the channel shows: the texts of each accepted message's blocks. */
@@ -38,9 +45,25 @@ class SlackBotNotifierContractTest extends NotifierContract {
         return "`" + accountName.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "`";
     }
 
-    /** Slack cuts a message at 40,000 characters; blocks are far below it (50 of at most 3,000). */
+    /** Slack's blocks carry at most about 12,000 characters of text in all. */
     @Override
     protected int maxMessageChars() {
-        return 40_000;
+        return FakeSlack.MAX_TOTAL_TEXT_CHARS;
+    }
+
+    @Override
+    protected void channelIsDown() {
+        slack.close();
+    }
+
+    @Override
+    protected void channelAnswers(int status, String body, Optional<String> retryAfter) {
+        Reply reply = Reply.raw(status, body);
+        slack.answerEveryRequestWith(retryAfter.map(r -> reply.withHeader("Retry-After", r)).orElse(reply));
+    }
+
+    @Override
+    protected void channelNeverAnswers() {
+        slack.answerEveryRequestWith(Reply.noAnswer());
     }
 }

@@ -1,25 +1,25 @@
 package dev.mfamonitor.notifier.slack;
 
-import dev.mfamonitor.spi.Backoff;
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.testkit.NotifierContract;
 import dev.mfamonitor.testkit.slack.FakeSlack;
 import dev.mfamonitor.testkit.slack.FakeSlack.Reply;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the notifier does with each kind of answer: retry, wait as asked, or stop and say what to fix. */
+/**
+ * What one attempt comes to for each kind of answer: delivered, transient (with Slack's Retry-After), or permanent
+ * with what to fix. One request per attempt: the engine retries, the notifier never does.
+ */
 class SlackDeliveryTest {
     private final FakeSlack slack = FakeSlack.start();
 
@@ -32,130 +32,81 @@ class SlackDeliveryTest {
         return NotifierContract.notificationOf(NotifierContract.sampleEvents());
     }
 
-    private SlackNotifier webhook(SlackNotifier.Retries retries) {
-        return SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()), retries);
+    private DeliveryResult viaWebhook() {
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()), slack)) {
+            return notifier.send(notification());
+        }
     }
 
-    private SlackNotifier bot(SlackNotifier.Retries retries) {
-        return SlackTestSupport.create(SlackTestSupport.botConfig(slack, Map.of()), retries);
+    private DeliveryResult viaBot() {
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.botConfig(slack, Map.of()), slack)) {
+            return notifier.send(notification());
+        }
     }
 
     @Test
-    void a429WaitsWhatRetryAfterSaysThenDeliversOnce() throws Exception {
-        var retries = new SlackTestSupport.RecordingRetries(new Backoff(Duration.ofMillis(1), Duration.ofSeconds(30)), 5);
+    void a429IsTransientWithSlacksRetryAfterAndIsNotRetriedByTheNotifier() {
         slack.enqueue(Reply.rateLimited(7));
 
-        try (SlackNotifier notifier = webhook(retries.retries)) {
-            notifier.deliver(notification());
-        }
-
-        assertThat(slack.requests()).extracting(FakeSlack.Request::status).containsExactly(429, 200);
-        assertThat(retries.waits).containsExactly(Duration.ofSeconds(7));
-        assertThat(slack.messages()).hasSize(1);
+        assertThat(viaWebhook()).isEqualTo(DeliveryResult.retryAfter("Slack is rate limiting the webhook (429)",
+                Duration.ofSeconds(7)));
+        assertThat(slack.requests()).extracting(FakeSlack.Request::status).containsExactly(429);
     }
 
     @Test
-    void chatPostMessageHonoursRetryAfterToo() throws Exception {
-        var retries = new SlackTestSupport.RecordingRetries(new Backoff(Duration.ofMillis(1), Duration.ofSeconds(30)), 5);
+    void chatPostMessageCarriesRetryAfterToo() {
         slack.enqueue(Reply.rateLimited(3));
 
-        try (SlackNotifier notifier = bot(retries.retries)) {
-            notifier.deliver(notification());
-        }
-
-        assertThat(retries.waits).containsExactly(Duration.ofSeconds(3));
-        assertThat(slack.messages()).hasSize(1);
-    }
-
-    @Test
-    void aRetryAfterLongerThanTheBackoffMaximumEndsTheDeliveryForThisRunWithoutAskingAgain() throws Exception {
-        var retries = new SlackTestSupport.RecordingRetries(new Backoff(Duration.ofMillis(1), Duration.ofSeconds(30)), 5);
-        slack.enqueue(Reply.rateLimited(3_600));
-
-        try (SlackNotifier notifier = webhook(retries.retries)) {
-            assertThatThrownBy(() -> notifier.deliver(notification()))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessage("gave up after 1 try: Slack asked to wait 1h, longer than mfa-monitor waits in one run; last: "
-                            + "Slack is rate limiting the webhook (429); the events stay pending for the next run");
-        }
-
-        assertThat(retries.waits).isEmpty();
+        assertThat(viaBot()).isEqualTo(DeliveryResult.retryAfter("Slack is rate limiting chat.postMessage (429 "
+                + "ratelimited)", Duration.ofSeconds(3)));
         assertThat(slack.requests()).hasSize(1);
     }
 
     @Test
-    void aRetryAfterThatEndsPastTheDeadlineGivesUpAtOnceWithoutWaiting() {
-        // The real pause: it must refuse to wait 20 s when the deadline is 5 s away, without sleeping.
-        SlackNotifier.Retries retries = new SlackNotifier.Retries(new Backoff(Duration.ofMillis(1), Duration.ofMinutes(1)), 5,
-                (delay, deadline) -> Backoff.sleepWithin(delay, deadline, Clock.systemUTC()));
-        slack.enqueue(Reply.rateLimited(20));
-        Notification soon = new Notification("msg_1", NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
-                Instant.now().plusSeconds(5));
+    void aServerErrorIsTransientWithoutAWait() {
+        slack.enqueue(Reply.serverError());
 
-        try (SlackNotifier notifier = webhook(retries)) {
-            assertThatThrownBy(() -> notifier.deliver(soon))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessage("gave up after 1 try: waiting 20s as Slack asked would pass the delivery deadline; last: "
-                            + "Slack is rate limiting the webhook (429); the events stay pending for the next run")
-                    .satisfies(e -> assertThat(((DeliveryException) e).permanent()).isFalse());
-        }
-        assertThat(slack.requests()).hasSize(1);
-    }
-
-    @Test
-    void serverErrorsBackOffAndAreRetriedUntilSlackRecovers() throws Exception {
-        var retries = SlackTestSupport.RecordingRetries.fast(5);
-        slack.enqueue(Reply.serverError(), Reply.serverError());
-
-        try (SlackNotifier notifier = webhook(retries.retries)) {
-            notifier.deliver(notification());
-        }
-
-        assertThat(slack.requests()).extracting(FakeSlack.Request::status).containsExactly(500, 500, 200);
-        assertThat(retries.waits).hasSize(2).allSatisfy(wait -> assertThat(wait).isBetween(Duration.ZERO, Duration.ofMillis(5)));
-        assertThat(slack.messages()).hasSize(1);
-    }
-
-    @Test
-    void serverErrorsThatLastGiveUpAfterTheLastTryAndStayPending() {
-        var retries = SlackTestSupport.RecordingRetries.fast(3);
-        slack.answerEveryRequestWith(Reply.serverError());
-
-        try (SlackNotifier notifier = webhook(retries.retries)) {
-            assertThatThrownBy(() -> notifier.deliver(notification()))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessage("gave up after 3 tries; last: Slack answered 500 rollup_error; the events stay pending for the next run")
-                    .satisfies(e -> assertThat(((DeliveryException) e).permanent()).isFalse());
-        }
-        assertThat(slack.requests()).hasSize(3);
+        assertThat(viaWebhook()).isEqualTo(DeliveryResult.retry("Slack answered 500 rollup_error"));
+        slack.enqueue(Reply.serverError());
+        assertThat(viaBot()).isEqualTo(DeliveryResult.retry("Slack answered chat.postMessage with 500 internal_error"));
+        assertThat(slack.requests()).hasSize(2);
     }
 
     @Test
     void a200WhoseBodyIsNotOkIsNotDelivered() {
         slack.answerEveryRequestWith(Reply.raw(200, "<html>captive portal</html>"));
 
-        try (SlackNotifier notifier = webhook(SlackTestSupport.RecordingRetries.fast(2).retries)) {
-            assertThatThrownBy(() -> notifier.deliver(notification()))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessage("gave up after 2 tries; last: Slack answered 200 without 'ok' (unexpected answer); "
-                            + "the events stay pending for the next run");
-        }
+        assertThat(viaWebhook()).isEqualTo(DeliveryResult.retry("Slack answered 200 without 'ok' (unexpected answer)"));
+        assertThat(viaBot()).isEqualTo(DeliveryResult.retry("Slack's answer to chat.postMessage (200) could not be read"));
     }
 
     @Test
-    void aTimeoutIsRetried() throws Exception {
-        slack.enqueue(Reply.normal().after(Duration.ofSeconds(1)));
-        var retries = SlackTestSupport.RecordingRetries.fast(3);
+    void aCallThatOutlastsTheDeadlineEndsByItAsTransient() {
+        slack.enqueue(Reply.normal().after(Duration.ofSeconds(3)));
+        Notification soon = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
+                Deadline.after(Duration.ofMillis(300), System::nanoTime));
 
-        try (SlackNotifier notifier = SlackTestSupport.create(
-                SlackTestSupport.webhookConfig(slack, Map.of("timeout", "200ms")), retries.retries)) {
-            notifier.deliver(notification());
+        long start = System.nanoTime();
+        DeliveryResult result;
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()), slack)) {
+            result = notifier.send(soon);
         }
 
-        // One retry after the timed-out try, and the retry was taken. (Slack takes the first message too, once its delay
-        // is over: at-least-once means a possible duplicate, never a loss.)
-        assertThat(retries.waits).hasSize(1);
-        assertThat(slack.messages()).isNotEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_800));
+        assertThat(result).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(((DeliveryResult.Transient) result).reason()).startsWith("could not reach Slack: ");
+    }
+
+    @Test
+    void aDeadlineThatHasPassedSendsNothing() {
+        Notification late = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
+                Deadline.after(Duration.ZERO, System::nanoTime));
+
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()), slack)) {
+            assertThat(notifier.send(late)).isEqualTo(
+                    DeliveryResult.retry("the delivery deadline passed before the webhook was called"));
+        }
+        assertThat(slack.requests()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -168,75 +119,68 @@ class SlackDeliveryTest {
             "invalid_payload|Slack refused the message as invalid (400 invalid_payload): this is a bug in mfa-monitor's Slack notifier; please report it with the log",
             "team_disabled|Slack refused the incoming webhook (410 team_disabled): check that the webhook still exists and may post; create a new one and update webhookUrl if not",
     })
-    void permanentWebhookErrorsAreNotRetriedAndSayWhatToFix(String error, String message) {
-        var retries = SlackTestSupport.RecordingRetries.fast(5);
+    void permanentWebhookErrorsArePermanentAndSayWhatToFix(String error, String message) {
         slack.answerEveryRequestWith(Reply.error(error));
 
-        try (SlackNotifier notifier = webhook(retries.retries)) {
-            assertThatThrownBy(() -> notifier.deliver(notification()))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessage(message)
-                    .satisfies(e -> assertThat(((DeliveryException) e).permanent()).isTrue());
-        }
-        assertThat(slack.requests()).as("no retry").hasSize(1);
-        assertThat(retries.waits).isEmpty();
+        assertThat(viaWebhook()).isEqualTo(DeliveryResult.permanent(message));
+        assertThat(slack.requests()).as("one request").hasSize(1);
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "invalid_auth|Slack rejected the bot token (invalid_auth): it was revoked, expired or is not a bot token; put a valid bot token (xoxb-...) where 'token' reads it",
+            "invalid_token|Slack rejected the bot token (invalid_token): it was revoked, expired or is not a bot token; put a valid bot token (xoxb-...) where 'token' reads it",
             "token_revoked|Slack rejected the bot token (token_revoked): it was revoked, expired or is not a bot token; put a valid bot token (xoxb-...) where 'token' reads it",
             "not_in_channel|the bot is not a member of channel 'C0FAKECHAN1' (not_in_channel): invite it there with /invite @your-app",
             "is_archived|channel 'C0FAKECHAN1' is archived (is_archived): unarchive it or change 'channel'",
+            "channel_is_archived|channel 'C0FAKECHAN1' is archived (channel_is_archived): unarchive it or change 'channel'",
             "missing_scope|the bot token may not post messages (missing_scope): give the Slack app the chat:write scope and reinstall it in the workspace",
             "channel_not_found|Slack cannot find channel 'C0FAKECHAN1' (channel_not_found): check 'channel' (best the channel id, such as C0123456789) and invite the bot to a private channel",
+            "some_new_error|Slack answered chat.postMessage with some_new_error for channel 'C0FAKECHAN1'; see Slack's chat.postMessage documentation for what it means",
     })
-    void permanentChatPostMessageErrorsAreNotRetriedAndSayWhatToFix(String error, String message) {
-        var retries = SlackTestSupport.RecordingRetries.fast(5);
+    void okFalseErrorsOfChatPostMessageArePermanentAndSayWhatToFix(String error, String message) {
         slack.answerEveryRequestWith(Reply.error(error));
 
-        try (SlackNotifier notifier = bot(retries.retries)) {
-            assertThatThrownBy(() -> notifier.deliver(notification()))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessage(message)
-                    .satisfies(e -> assertThat(((DeliveryException) e).permanent()).isTrue());
-        }
-        assertThat(slack.requests()).as("no retry").hasSize(1);
+        assertThat(viaBot()).isEqualTo(DeliveryResult.permanent(message));
+        assertThat(slack.requests()).as("one request").hasSize(1);
     }
 
     @Test
     void aWrongBotTokenIsRejectedByTheRealCheckNotOnlyByAScriptedReply() {
-        slack.close();
         try (FakeSlack other = FakeSlack.start("s", "xoxb-the-right-one", "C0FAKECHAN1");
              SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.config(
-                     Map.of("token", "xoxb-a-wrong-one", "channel", "C0FAKECHAN1", "apiUrl", other.apiUrl()), Map.of()),
-                     SlackTestSupport.RecordingRetries.fast(5).retries)) {
-            assertThatThrownBy(() -> notifier.deliver(notification()))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessageStartingWith("Slack rejected the bot token (invalid_auth)");
+                     Map.of("token", "${env:T}", "channel", "C0FAKECHAN1", "apiUrl", other.apiUrl()),
+                     Map.of("T", "xoxb-a-wrong-one")), dev.mfamonitor.testkit.TestContext.of("s"))) {
+            DeliveryResult result = notifier.send(notification());
+
+            assertThat(result).isInstanceOf(DeliveryResult.Permanent.class);
+            assertThat(((DeliveryResult.Permanent) result).reason()).startsWith("Slack rejected the bot token (invalid_auth)");
             assertThat(other.requests()).hasSize(1);
         }
     }
 
     @Test
-    void aRedirectIsNotFollowed() {
+    void aRedirectIsNotFollowedAndIsPermanent() {
         // Were it followed, the 307 would re-send the message to the real webhook, and the fake would take it.
         slack.enqueue(Reply.raw(307, "").withHeader("Location", slack.webhookUrl()));
 
-        try (SlackNotifier notifier = webhook(SlackTestSupport.RecordingRetries.fast(5).retries)) {
-            assertThatThrownBy(() -> notifier.deliver(notification()))
-                    .isInstanceOf(DeliveryException.class)
-                    .hasMessageStartingWith("the incoming webhook answered a redirect (307), which is not followed");
-        }
+        DeliveryResult result = viaWebhook();
+
+        assertThat(result).isInstanceOf(DeliveryResult.Permanent.class);
+        assertThat(((DeliveryResult.Permanent) result).reason())
+                .startsWith("the incoming webhook answered a redirect (307), which is not followed");
         assertThat(slack.requests()).hasSize(1);
+        assertThat(slack.messages()).isEmpty();
+        slack.enqueue(Reply.raw(301, "").withHeader("Location", slack.apiUrl() + "chat.postMessage"));
+        assertThat(viaBot()).isInstanceOf(DeliveryResult.Permanent.class);
         assertThat(slack.messages()).isEmpty();
     }
 
     @Test
-    void noHiddenAuthTestCallIsMade() throws Exception {
-        try (SlackNotifier notifier = bot(SlackTestSupport.RecordingRetries.fast(1).retries)) {
-            notifier.deliver(notification());
-            notifier.deliver(notification());
+    void noHiddenAuthTestCallIsMadeAndTheTokenGoesAsBearer() {
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.botConfig(slack, Map.of()), slack)) {
+            assertThat(notifier.send(notification())).isEqualTo(DeliveryResult.delivered());
+            assertThat(notifier.send(notification())).isEqualTo(DeliveryResult.delivered());
         }
 
         assertThat(slack.requests()).extracting(FakeSlack.Request::path)

@@ -3,8 +3,10 @@ package dev.mfamonitor.notifier.slack;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
+import dev.mfamonitor.support.NotificationText;
 import dev.mfamonitor.testkit.NotifierContract;
 import dev.mfamonitor.testkit.slack.FakeSlack;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +31,8 @@ class SlackMessageSafetyTest {
     }
 
     private JsonNode deliver(List<ChangeEvent> events) throws Exception {
-        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()),
-                SlackTestSupport.RecordingRetries.fast(1).retries)) {
-            notifier.deliver(NotifierContract.notificationOf(events));
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()), slack)) {
+            assertThat(notifier.send(NotifierContract.notificationOf(events))).isEqualTo(DeliveryResult.delivered());
         }
         assertThat(slack.messages()).as("messages Slack accepted").hasSize(1);
         return slack.messages().get(0);
@@ -59,8 +60,8 @@ class SlackMessageSafetyTest {
         assertThat(visible).contains(
                 "`&lt;!channel&gt;`", "`&lt;!here&gt;`", "`&lt;@U123&gt;`", "`&lt;https://x|y&gt;`", "`&amp;amp;`",
                 "`*bold*`", "`_x_`", "`gnp.exe`", "`ab`", "`\u02CBtick\u02CB`", "`&lt;!subteam^S1|security&gt;`",
-                "*mon&lt;!here&gt;* (svc&amp;&lt;co&gt;)",
-                "token rejected: &lt;https://evil.example|reset your MFA&gt; &lt;!everyone&gt;");
+                "`mon&lt;!here&gt;` (`svc&amp;&lt;co&gt;`)",
+                "`token rejected: &lt;https://evil.example|reset your MFA&gt; &lt;!everyone&gt;`");
         // No mention, link or entity can be made without a raw '<', and none is left; nor any hidden character.
         assertThat(visible).doesNotContain("<", ">", "\u202E", "\u200B");
         assertThat(message.path("text").asText()).doesNotContain("<");
@@ -82,8 +83,8 @@ class SlackMessageSafetyTest {
 
         assertWithinLimits(message);
         String visible = FakeSlack.visibleText(message);
-        assertThat(visible).contains("*New account without MFA* (2000): `user-0000`, `user-0001`",
-                "`user-0049`, … and 1950 more");
+        assertThat(visible).contains("*New account without MFA* (2000, high): `user-0000`, `user-0001`",
+                "`user-0049`, and 1950 more");
         assertThat(visible).doesNotContain("`user-0050`");
         assertThat(message.path("text").asText()).isEqualTo("mfa-monitor: 2000 events (2000 New account without MFA)");
     }
@@ -104,10 +105,10 @@ class SlackMessageSafetyTest {
         String visible = FakeSlack.visibleText(message);
         // Header and counts, then the most severe groups across monitors: 47 newcomers before any good news. The last
         // block counts what is left, so one monitor's good news never pushes out another monitor's bad news.
-        assertThat(visible).contains("*org-000* (github)\n• *New account without MFA* (1): `newcomer0`\n*org-001*",
-                "*org-046* (github)\n• *New account without MFA* (1): `newcomer46`",
+        assertThat(visible).contains("`org-000` (`github`)\n• *New account without MFA* (1, high): `newcomer0`\n`org-001`",
+                "`org-046` (`github`)\n• *New account without MFA* (1, high): `newcomer46`",
                 "… and 353 more events in 353 more groups not shown");
-        assertThat(visible).doesNotContain("*org-047*").doesNotContain("`fixed0`");
+        assertThat(visible).doesNotContain("`org-047`").doesNotContain("`fixed0`");
     }
 
     @Test
@@ -147,7 +148,7 @@ class SlackMessageSafetyTest {
 
         assertWithinLimits(message);
         String visible = FakeSlack.visibleText(message);
-        assertThat(visible).contains("`" + "&lt;".repeat(SlackMessage.MAX_NAME_CHARS - 1) + "…`", "more");
+        assertThat(visible).contains("`" + "&lt;".repeat(NotificationText.MAX_NAME_CHARS - 1) + "…`", "more");
         assertThat(visible).doesNotContain("<");
     }
 
@@ -163,5 +164,94 @@ class SlackMessageSafetyTest {
             }
         }
         assertThat(message.path("text").asText().length()).as("text").isBetween(1, SlackMessage.MAX_TEXT_CHARS);
+        int total = 0;
+        for (JsonNode block : blocks) {
+            total += block.path("text").path("text").asText().length();
+            for (JsonNode element : block.path("elements")) {
+                total += element.path("text").asText().length();
+            }
+        }
+        assertThat(total).as("text of all blocks").isLessThanOrEqualTo(SlackMessage.MAX_TOTAL_CHARS);
+    }
+
+    /** Issue 12 item 14: 12 monitors with 50 disabled accounts each gave 22,083 characters, which Slack refuses. */
+    @Test
+    void twelveMonitorsWithFiftyDisabledAccountsEachFitTheTotalBudgetWithFewerNames() throws Exception {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int m = 0; m < 12; m++) {
+            for (int i = 0; i < 50; i++) {
+                events.add(accountEvent(String.format("github-org-%02d", m), "github", EventType.MFA_DISABLED,
+                        new Account(m + "-" + i, String.format("some.person.%02d.%02d@corp.example.com", m, i), "member",
+                                MfaStatus.DISABLED), Optional.of(MfaStatus.ENABLED)));
+            }
+        }
+
+        JsonNode message = deliver(events);
+
+        assertWithinLimits(message);
+        String visible = FakeSlack.visibleText(message);
+        for (int m = 0; m < 12; m++) {
+            assertThat(visible).as("monitor %d", m).contains(String.format("`github-org-%02d` (`github`)", m));
+        }
+        // Every monitor's group is there with as many names as fit, and says how many more there are.
+        assertThat(visible).containsPattern("\\*MFA disabled\\* \\(50, high\\): `some\\.person\\.00\\.00@corp\\.example\\.com` "
+                + "\\(was enabled\\), .*, and \\d+ more");
+        assertThat(visible).doesNotContain("groups not shown");
+        assertThat(slack.requests()).as("one request, accepted").hasSize(1);
+    }
+
+    /** Issue 12 item 14: Slack's limit is not documented; if it refuses anyway, a smaller message goes out at once. */
+    @Test
+    void aMessageRefusedAsTooLongIsSentAgainSmallerInTheSameAttempt() throws Exception {
+        slack.enqueue(FakeSlack.Reply.error("msg_blocks_too_long"));
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            events.add(newAccount("github-acme", "n" + i, String.format("user-%04d", i)));
+        }
+
+        JsonNode message = deliver(events);
+
+        List<FakeSlack.Request> requests = slack.requests();
+        assertThat(requests).extracting(FakeSlack.Request::status).containsExactly(400, 200);
+        assertThat(requests.get(1).body().length()).as("the second message is smaller")
+                .isLessThan(requests.get(0).body().length() * 3 / 4);
+        assertWithinLimits(message);
+        assertThat(FakeSlack.visibleText(message)).contains("*New account without MFA* (300, high): `user-0000`");
+    }
+
+    @Test
+    void aMessageRefusedAsTooLongTwiceIsAPermanentFailureAfterExactlyTwoRequests() {
+        slack.answerEveryRequestWith(FakeSlack.Reply.error("msg_blocks_too_long"));
+
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.botConfig(slack, Map.of()), slack)) {
+            DeliveryResult result = notifier.send(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
+
+            assertThat(result).isInstanceOf(DeliveryResult.Permanent.class);
+            assertThat(((DeliveryResult.Permanent) result).reason()).matches("Slack refused the message as too long "
+                    + "\\(msg_blocks_too_long\\) even when cut from \\d+ to \\d+ characters: this is a bug in "
+                    + "mfa-monitor's Slack notifier; please report it with the log");
+        }
+        assertThat(slack.requests()).hasSize(2);
+    }
+
+    /**
+     * Issue 12 item 15: every untrusted name, in the names, the monitor headings and the details (the baseline line
+     * names accounts too), is shown in a code span, so that *, _, ~ and backticks never format.
+     */
+    @Test
+    void formattingCharactersInNamesHeadingsAndDetailsNeverFormat() throws Exception {
+        List<ChangeEvent> events = List.of(
+                accountEvent("*acme*", "_git_", EventType.MFA_DISABLED,
+                        new Account("1", "~strike~", "member", MfaStatus.DISABLED, "", Map.of("role", "*admin*")),
+                        Optional.of(MfaStatus.ENABLED)),
+                sourceEvent("*acme*", "_git_", EventType.BASELINE, "baseline",
+                        "3 accounts: 2 with MFA, 1 without (*bold*, _it_, `tick`)"));
+
+        JsonNode message = deliver(events);
+
+        assertThat(message.path("blocks").get(2).path("text").path("text").asText()).isEqualTo(
+                "`*acme*` (`_git_`)\n"
+                        + "• *MFA disabled* (1, high): `~strike~` (role=`*admin*`, was enabled)\n"
+                        + "• *Baseline* (info): `3 accounts: 2 with MFA, 1 without (*bold*, _it_, \u02CBtick\u02CB)`");
     }
 }

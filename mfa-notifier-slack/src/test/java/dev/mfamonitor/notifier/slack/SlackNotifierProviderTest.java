@@ -2,7 +2,10 @@ package dev.mfamonitor.notifier.slack;
 
 import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.NotifierProvider;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.SpiVersion;
+import dev.mfamonitor.testkit.TestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,8 +22,8 @@ class SlackNotifierProviderTest {
     private static final String HOOK = "https://hooks.slack.com/services/T0/B0/secretpart";
 
     private static void create(Map<String, ?> values) {
-        PluginConfig config = SlackTestSupport.config(values, Map.of("HOOK", HOOK, "TOKEN", "xoxb-1-2"));
-        new SlackNotifierProvider().create(config).close();
+        YamlPluginConfig config = SlackTestSupport.config(values, Map.of("HOOK", HOOK, "TOKEN", "xoxb-1-2"));
+        new SlackNotifierProvider().create(config, TestContext.of("security-slack").withSecretValues(HOOK)).close();
         config.requireAllUsed();
     }
 
@@ -35,6 +38,24 @@ class SlackNotifierProviderTest {
         assertThat(ServiceLoader.load(NotifierProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.type().equals("slack")).toList())
                 .singleElement().isInstanceOf(SlackNotifierProvider.class);
+    }
+
+    @Test
+    void theProviderDeclaresTheSpiItWasBuiltAgainst() {
+        assertThat(new SlackNotifierProvider().spiVersion()).isEqualTo(SpiVersion.CURRENT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://10.0.0.5/api/", "http://slack.example.com/api/", "ftp://slack.com/api/"})
+    void anApiUrlMustBeHttpsOrLoopback(String apiUrl) {
+        assertThatThrownBy(() -> create(Map.of("token", "${env:TOKEN}", "channel", "C1", "apiUrl", apiUrl)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("property 'apiUrl'");
+    }
+
+    @Test
+    void anApiUrlOnLoopbackIsAccepted() {
+        create(Map.of("token", "${env:TOKEN}", "channel", "C1", "apiUrl", "http://127.0.0.1:9/api/"));
     }
 
     @Test
@@ -95,7 +116,7 @@ class SlackNotifierProviderTest {
     void aTokenWithALineBreakIsRejectedWithoutShowingIt() {
         PluginConfig config = SlackTestSupport.config(Map.of("token", "${env:TOKEN}", "channel", "C1"),
                 Map.of("TOKEN", "xoxb-secret\nmore"));
-        assertThatThrownBy(() -> new SlackNotifierProvider().create(config))
+        assertThatThrownBy(() -> new SlackNotifierProvider().create(config, TestContext.of("security-slack")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("notifier 'security-slack' (type slack): property 'token': is empty or holds spaces or line "
                         + "breaks; check the variable or file it is read from");

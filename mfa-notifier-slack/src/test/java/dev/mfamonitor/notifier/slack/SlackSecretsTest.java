@@ -6,7 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mfamonitor.spi.ConfigException;
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.testkit.NotifierContract;
 import dev.mfamonitor.testkit.slack.FakeSlack;
@@ -53,17 +53,21 @@ class SlackSecretsTest {
     }
 
     private void deliverCollecting(Notifier notifier) {
-        try {
-            notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
-        } catch (DeliveryException e) {
-            messages.add(e.getMessage());
+        DeliveryResult result = notifier.send(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
+        if (result instanceof DeliveryResult.Transient failure) {
+            messages.add(failure.reason());
+        } else if (result instanceof DeliveryResult.Permanent failure) {
+            messages.add(failure.reason());
         }
     }
 
     private void exercise(Notifier notifier) {
         deliverCollecting(notifier);                                   // success
         slack.enqueue(Reply.serverError(), Reply.rateLimited(0));
-        deliverCollecting(notifier);                                   // retries, then success
+        deliverCollecting(notifier);                                   // 500
+        deliverCollecting(notifier);                                   // 429
+        slack.answerEveryRequestWith(Reply.raw(503, "busy " + slack.webhookUrl() + " " + TOKEN_CANARY));
+        deliverCollecting(notifier);                                   // a 503 echoing the secrets
         slack.answerEveryRequestWith(Reply.raw(200, "not ok " + WEBHOOK_CANARY + " " + TOKEN_CANARY));
         deliverCollecting(notifier);                                   // a body echoing the secrets
         for (String error : List.of("invalid_token", "invalid_auth", "channel_not_found", "no_service")) {
@@ -75,15 +79,15 @@ class SlackSecretsTest {
 
     @Test
     void theWebhookUrlNeverReachesALogLineOrAMessage() {
-        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()),
-                SlackTestSupport.RecordingRetries.fast(3).retries)) {
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.webhookConfig(slack, Map.of()), slack)) {
             exercise(notifier);
         }
         // An unreachable Slack: the connection error must not carry the URL either.
         String unreachable = slack.webhookUrl();
+        var context = SlackTestSupport.context(slack);
         slack.close();
         try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.config(
-                Map.of("webhookUrl", "${env:HOOK}"), Map.of("HOOK", unreachable)), SlackTestSupport.RecordingRetries.fast(2).retries)) {
+                Map.of("webhookUrl", "${env:HOOK}"), Map.of("HOOK", unreachable)), context)) {
             deliverCollecting(notifier);
         }
 
@@ -93,8 +97,7 @@ class SlackSecretsTest {
 
     @Test
     void theBotTokenNeverReachesALogLineOrAMessage() {
-        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.botConfig(slack, Map.of()),
-                SlackTestSupport.RecordingRetries.fast(3).retries)) {
+        try (SlackNotifier notifier = SlackTestSupport.create(SlackTestSupport.botConfig(slack, Map.of()), slack)) {
             exercise(notifier);
         }
 
@@ -104,11 +107,14 @@ class SlackSecretsTest {
 
     @Test
     void aBadWebhookUrlIsReportedWithoutItsValue() {
+        String url = "http://hooks.example.com/services/T0/B0/" + WEBHOOK_CANARY;
         assertThatThrownBy(() -> SlackTestSupport.create(SlackTestSupport.config(Map.of("webhookUrl", "${env:HOOK}"),
-                Map.of("HOOK", "http://hooks.example.com/services/T0/B0/" + WEBHOOK_CANARY)), SlackTestSupport.RecordingRetries.fast(1).retries))
+                Map.of("HOOK", url)), dev.mfamonitor.testkit.TestContext.of("security-slack").withSecretValues(url)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("notifier 'security-slack' (type slack): property 'webhookUrl': the value is not an https URL "
-                        + "(plain http is allowed only to this machine); the Webhook URL starts with https://hooks.slack.com/")
+                .hasMessageContaining("property 'webhookUrl'")
+                .hasMessageContaining("plain http to hooks.example.com")
+                .hasMessageEndingWith("copy the Webhook URL from the Slack app's Incoming Webhooks page (it starts with "
+                        + "https://hooks.slack.com/)")
                 .message().doesNotContain(WEBHOOK_CANARY);
     }
 

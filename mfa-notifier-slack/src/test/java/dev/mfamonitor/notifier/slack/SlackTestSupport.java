@@ -1,16 +1,12 @@
 package dev.mfamonitor.notifier.slack;
 
-import dev.mfamonitor.spi.Backoff;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.testkit.slack.FakeSlack;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Builds notifiers the way the runner does (a configuration block through the provider) against a {@link FakeSlack}. */
@@ -19,19 +15,19 @@ final class SlackTestSupport {
     }
 
     /** A notifier block as YAML gives it, with {@code ${env:...}} resolved from {@code env}. */
-    static PluginConfig config(Map<String, ?> values, Map<String, String> env) {
-        return new PluginConfig("notifier", "security-slack", "slack", values, Path.of("").toAbsolutePath(), env::get);
+    static YamlPluginConfig config(Map<String, ?> values, Map<String, String> env) {
+        return new YamlPluginConfig("notifier", "security-slack", "slack", values, Path.of("").toAbsolutePath(), env::get);
     }
 
     /** {@code webhookUrl: ${env:SLACK_WEBHOOK}} and the extra keys. */
-    static PluginConfig webhookConfig(FakeSlack slack, Map<String, ?> extra) {
+    static YamlPluginConfig webhookConfig(FakeSlack slack, Map<String, ?> extra) {
         Map<String, Object> values = new LinkedHashMap<>(extra);
         values.put("webhookUrl", "${env:SLACK_WEBHOOK}");
         return config(values, Map.of("SLACK_WEBHOOK", slack.webhookUrl()));
     }
 
     /** {@code token: ${env:SLACK_BOT_TOKEN}}, the fake's channel and API URL, and the extra keys. */
-    static PluginConfig botConfig(FakeSlack slack, Map<String, ?> extra) {
+    static YamlPluginConfig botConfig(FakeSlack slack, Map<String, ?> extra) {
         Map<String, Object> values = new LinkedHashMap<>(extra);
         values.put("token", "${env:SLACK_BOT_TOKEN}");
         values.putIfAbsent("channel", slack.channel());
@@ -39,27 +35,23 @@ final class SlackTestSupport {
         return config(values, Map.of("SLACK_BOT_TOKEN", slack.botToken()));
     }
 
-    /** Retries that wait no time and remember each wait they were asked for. */
-    static final class RecordingRetries {
-        final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
-        final SlackNotifier.Retries retries;
-
-        RecordingRetries(Backoff backoff, int maxAttempts) {
-            this.retries = new SlackNotifier.Retries(backoff, maxAttempts, (delay, deadline) -> {
-                waits.add(delay);
-                return true;
-            });
-        }
-
-        /** 1 ms doubling to 5 ms, so that the delays of a test are short and known to be backoff, not Retry-After. */
-        static RecordingRetries fast(int maxAttempts) {
-            return new RecordingRetries(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), maxAttempts);
-        }
+    /** A context whose redactor knows the fake's webhook URL and bot token, as the engine's knows configured secrets. */
+    static TestContext context(FakeSlack slack) {
+        return TestContext.of("security-slack").withSecretValues(slack.webhookUrl(), slack.botToken());
     }
 
-    static SlackNotifier create(PluginConfig config, SlackNotifier.Retries retries) {
-        SlackNotifier notifier = SlackNotifierProvider.create(config, retries, Clock.systemUTC());
+    /** Creates the notifier through the provider and checks, as the runner does, that every key was read. */
+    static SlackNotifier create(YamlPluginConfig config, TestContext context) {
+        SlackNotifier notifier = (SlackNotifier) new SlackNotifierProvider().create(config, context);
         config.requireAllUsed();
         return notifier;
+    }
+
+    static SlackNotifier create(YamlPluginConfig config, FakeSlack slack) {
+        return create(config, context(slack));
+    }
+
+    static PluginConfig plain(Map<String, ?> values) {
+        return config(values, Map.of());
     }
 }

@@ -10,9 +10,11 @@ import java.util.Optional;
 /**
  * The key of Standard Webhooks' symmetric signature scheme and the signing itself.
  *
- * <p>A secret written {@code whsec_<base64>} is the base64 of the key bytes, the form the specification recommends
- * showing to users; any other text is taken as its UTF-8 bytes. Either way the key has at least
- * {@value #MIN_BYTES} bytes (192 bits), the specification's minimum. {@link #toString()} never shows the key.
+ * <p>A secret is written {@code whsec_<base64>}, the base64 of the key bytes: the form the specification recommends
+ * showing to users and the only one the official Standard Webhooks libraries take (they strip {@code whsec_} and
+ * base64-decode the rest), so sender and receiver always agree on the key. Plain text is refused with the way to
+ * convert it (the base64 of the same bytes, so signatures stay the same). The key has at least {@value #MIN_BYTES}
+ * bytes (192 bits), the specification's minimum. {@link #toString()} never shows the key.
  */
 final class SigningKey {
     static final String PREFIX = "whsec_";
@@ -31,19 +33,21 @@ final class SigningKey {
      */
     static Result parse(String secret) {
         byte[] bytes;
-        if (secret.startsWith(PREFIX)) {
-            try {
-                bytes = Base64.getDecoder().decode(secret.substring(PREFIX.length()).trim());
-            } catch (IllegalArgumentException e) {
-                return new Result(Optional.empty(), Optional.of("starts with whsec_ but what follows is not valid base64; "
-                        + "write whsec_ followed by the base64 of the key bytes, or the key as plain text without the prefix"));
-            }
-        } else {
-            bytes = secret.getBytes(StandardCharsets.UTF_8);
+        if (!secret.startsWith(PREFIX)) {
+            return new Result(Optional.empty(), Optional.of("must be written whsec_ followed by the base64 of the key "
+                    + "bytes, the form the Standard Webhooks libraries take (generate one with: echo \"whsec_$(openssl "
+                    + "rand -base64 32)\"); to keep a plain-text secret, write whsec_ and its base64 (printf %s "
+                    + "\"$SECRET\" | base64): the key bytes, and so the signatures, stay the same"));
+        }
+        try {
+            bytes = Base64.getDecoder().decode(secret.substring(PREFIX.length()).trim());
+        } catch (IllegalArgumentException e) {
+            return new Result(Optional.empty(), Optional.of("starts with whsec_ but what follows is not valid base64; "
+                    + "write whsec_ followed by the base64 of the key bytes (echo \"whsec_$(openssl rand -base64 32)\")"));
         }
         if (bytes.length < MIN_BYTES) {
             return new Result(Optional.empty(), Optional.of("is " + bytes.length + " bytes long; a signing secret needs at least "
-                    + MIN_BYTES + " bytes (192 bits), such as the output of 'openssl rand -base64 32' prefixed with whsec_"));
+                    + MIN_BYTES + " bytes (192 bits), such as echo \"whsec_$(openssl rand -base64 32)\" gives"));
         }
         return new Result(Optional.of(new SigningKey(bytes)), Optional.empty());
     }

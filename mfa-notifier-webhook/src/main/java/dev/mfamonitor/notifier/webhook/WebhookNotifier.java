@@ -1,10 +1,12 @@
 package dev.mfamonitor.notifier.webhook;
 
-import dev.mfamonitor.spi.Backoff;
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Notifier;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.support.Backoff;
+import dev.mfamonitor.support.SafeText;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -16,10 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,68 +26,54 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a notification as one or more signed JSON POSTs to one receiver.
+ * Sends a notification as one or more signed JSON POSTs to one receiver, one attempt per {@link #send}; the engine
+ * retries.
  *
- * <p>Status handling follows the Standard Webhooks guidance: 2xx is delivered; 408, 429, 5xx and network errors are
- * retried with exponential backoff and jitter (or after the server's {@code Retry-After}) until the notification's
- * deadline; 3xx and every other 4xx fail at once as permanent, since repeating the same request cannot help. Redirects
- * are never followed: a receiver that moved must be reconfigured, not trusted to send our signed alerts elsewhere.
+ * <p>Status handling follows the Standard Webhooks guidance: 2xx is delivered; 408, 429, 5xx (with their
+ * {@code Retry-After}), timeouts and network errors are transient; 3xx and every other 4xx are permanent, since
+ * repeating the same request cannot help. Redirects are never followed: a receiver that moved must be reconfigured,
+ * not trusted to send our signed alerts elsewhere.
  *
  * <p>Messages and log lines name the receiver by its origin ({@code https://host:port}) only: the path or query of a
- * webhook URL often is a token.
+ * webhook URL often is a token. Every text taken from an answer or an exception goes through the context's redactor
+ * (which knows the URL, its path segments, the headers and the signing secret in every encoding) before it is cut.
  */
 final class WebhookNotifier implements Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
     private static final MediaType JSON = MediaType.get("application/json");
+    /** How much of an answer is read: all of it is redacted before the first {@value #MAX_QUOTED_CHARS} are quoted. */
+    private static final long MAX_PEEK_BYTES = 65_536;
     private static final int MAX_QUOTED_CHARS = 200;
 
     private final String name;
     private final HttpUrl url;
     private final Optional<SigningKey> signingKey;
     private final Map<String, Secret> extraHeaders;
-    private final List<Secret> secrets;
-    /** A retry is started only with at least this much time left before the deadline. */
-    private static final Duration MIN_RETRY_WINDOW = Duration.ofMillis(250);
-    /** Tries per delivery within one run; the next run tries again. */
-    private static final int MAX_ATTEMPTS = 10;
     private final Duration timeout;
     private final int maxEventsPerRequest;
-    private final Backoff backoff;
-    private final Clock clock;
+    private final PluginContext context;
     private final OkHttpClient client;
 
     /**
-     * @param name          how messages name this notifier: "notifier 'siem' (type webhook)"
-     * @param url           the receiver, already checked against the https rule
-     * @param urlSecret     the URL as configured, redacted from every foreign error text
-     * @param extraHeaders  headers sent with every request, values secret
+     * @param name         how messages name this notifier: "notifier 'siem' (type webhook)"
+     * @param url          the receiver, already checked against the HTTP rules
+     * @param extraHeaders headers sent with every request, values secret
+     * @param timeout      the longest one request may take (never past the notification's deadline either)
      */
-    WebhookNotifier(String name, HttpUrl url, Secret urlSecret, Optional<SigningKey> signingKey,
-                    Map<String, Secret> extraHeaders, Duration timeout, int maxEventsPerRequest, Backoff backoff,
-                    Clock clock) {
+    WebhookNotifier(String name, HttpUrl url, Optional<SigningKey> signingKey, Map<String, Secret> extraHeaders,
+                    Duration timeout, int maxEventsPerRequest, PluginContext context) {
         this.name = Objects.requireNonNull(name, "name");
         this.url = Objects.requireNonNull(url, "url");
         this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
         this.extraHeaders = Map.copyOf(extraHeaders);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.maxEventsPerRequest = maxEventsPerRequest;
-        this.backoff = Objects.requireNonNull(backoff, "backoff");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        ArrayList<Secret> all = new ArrayList<>(extraHeaders.values());
-        all.add(Objects.requireNonNull(urlSecret, "urlSecret"));
-        // A receiver that echoes its request line would echo the path or query, where webhook tokens live.
-        if (url.encodedPath().length() > 1) {
-            all.add(new Secret(url.encodedPath()));
-        }
-        if (url.encodedQuery() != null && !url.encodedQuery().isEmpty()) {
-            all.add(new Secret(url.encodedQuery()));
-        }
-        this.secrets = List.copyOf(all);
+        this.context = Objects.requireNonNull(context, "context");
         this.client = new OkHttpClient.Builder()
                 .followRedirects(false)
                 .followSslRedirects(false)
-                // Our loop owns retries, so that every attempt carries its own webhook-timestamp and signature and
-                // every wait is bounded by the run's deadline; OkHttp's silent retries would do neither.
+                // The engine owns retries, so that every attempt carries its own webhook-timestamp and signature and
+                // every wait is bounded by the delivery deadline; OkHttp's silent retries would do neither.
                 .retryOnConnectionFailure(false)
                 // OkHttp turns a 407 into a ProtocolException before we see it; make it a typed answer instead.
                 .addNetworkInterceptor(chain -> {
@@ -102,79 +87,62 @@ final class WebhookNotifier implements Notifier {
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
                 .writeTimeout(timeout)
-                .callTimeout(timeout)
                 .build();
     }
 
+    /**
+     * Sends every part in order, each once. A part that fails ends the attempt with its outcome; the engine's retry
+     * sends every part again with the same ids, so a receiver drops the ones it already has by {@code webhook-id}.
+     */
     @Override
-    public void deliver(Notification notification) throws DeliveryException {
+    public DeliveryResult send(Notification notification) {
         List<WebhookPayload.Part> parts = WebhookPayload.parts(notification, maxEventsPerRequest);
         for (WebhookPayload.Part part : parts) {
-            send(part, notification.deadline());
+            DeliveryResult result = post(part, notification);
+            if (!(result instanceof DeliveryResult.Delivered)) {
+                return result;
+            }
         }
         LOG.debug("{}: delivered {} event(s) to {} in {} request(s) (webhook-id {})", name, notification.events().size(),
                 origin(), parts.size(), notification.id());
+        return DeliveryResult.delivered();
     }
 
-    private void send(WebhookPayload.Part part, Instant deadline) throws DeliveryException {
-        String what = part.count() == 1 ? "delivery " + part.deliveryId()
-                : "part " + part.index() + " of " + part.count() + " (" + part.deliveryId() + ")";
-        String lastProblem = "nothing was sent before the run's deadline";
-        for (int attempt = 1; ; attempt++) {
-            Duration remaining = Duration.between(clock.instant(), deadline);
-            // A retry squeezed into the last few milliseconds can only time out, and would replace the receiver's real
-            // answer in the message with "timeout": give up with what the receiver last said instead.
-            if (remaining.isNegative() || remaining.isZero() || (attempt > 1 && remaining.compareTo(MIN_RETRY_WINDOW) < 0)
-                    || attempt > MAX_ATTEMPTS) {
-                throw gaveUp(what, attempt - 1, lastProblem);
-            }
-            Duration wait;
-            Call call = client.newCall(request(part, clock.instant().getEpochSecond()));
-            // A slow receiver must not hold the run past its deadline either.
-            call.timeout().timeout(Math.max(1, Math.min(timeout.toMillis(), remaining.toMillis())), TimeUnit.MILLISECONDS);
-            try (Response response = call.execute()) {
-                int status = response.code();
-                switch (Outcome.of(status)) {
-                    case DELIVERED:
-                        return;
-                    case PERMANENT:
-                        throw new DeliveryException(name + ": " + what + " to " + origin() + " failed: "
-                                + permanentReason(response), true);
-                    default:
-                        Optional<Duration> retryAfter = Backoff.parseRetryAfter(response.header("Retry-After"), clock.instant());
-                        lastProblem = "the receiver answered " + status + quotedBody(response)
-                                + retryAfter.map(d -> " and asked to retry after " + d.toSeconds() + " s").orElse("");
-                        Optional<Duration> next = backoff.next(attemptCap(attempt), retryAfter);
-                        if (next.isEmpty()) {
-                            throw gaveUp(what, attempt, lastProblem);
-                        }
-                        wait = next.get();
-                }
-            } catch (ProxyAuthenticationRequired e) {
-                throw new DeliveryException(name + ": " + what + " to " + origin() + " failed: the receiver or a proxy"
-                        + " in between answered 407 (proxy authentication required); mfa-monitor sends no proxy credentials:"
-                        + " let it reach the receiver directly or through a proxy that needs none", true);
-            } catch (IOException e) {
-                lastProblem = "the receiver could not be reached (" + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + redact(e.getMessage())) + ")";
-                wait = backoff.delay(attemptCap(attempt));
-            }
-            LOG.warn("{}: attempt {} of {} to {} failed: {}", name, attempt, what, origin(), lastProblem);
-            try {
-                if (!Backoff.sleepWithin(wait, deadline, clock)) {
-                    throw gaveUp(what, attempt, lastProblem);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DeliveryException(name + ": " + what + " to " + origin() + " was interrupted after " + attempt
-                        + " attempt(s) (last: " + lastProblem + "); the events stay pending for the next run", false);
-            }
+    private DeliveryResult post(WebhookPayload.Part part, Notification notification) {
+        String what = name + ": " + (part.count() == 1 ? "delivery " + part.deliveryId()
+                : "part " + part.index() + " of " + part.count() + " (" + part.deliveryId() + ")") + " to " + origin();
+        Duration remaining = notification.deadline().remaining();
+        if (remaining.isZero()) {
+            return DeliveryResult.retry(what + " was not sent: the delivery deadline had passed");
         }
-    }
-
-    private static int attemptCap(int attempt) {
-        // Backoff caps the delay anyway; this only keeps its doubling loop short.
-        return Math.min(attempt, 30);
+        Duration callTimeout = remaining.compareTo(timeout) < 0 ? remaining : timeout;
+        Call call = client.newCall(request(part, context.clock().instant().getEpochSecond()));
+        // A slow receiver must not hold the delivery past its deadline.
+        call.timeout().timeout(Math.max(1, callTimeout.toMillis()), TimeUnit.MILLISECONDS);
+        try (Response response = call.execute()) {
+            int status = response.code();
+            if (status >= 200 && status <= 299) {
+                return DeliveryResult.delivered();
+            }
+            if (status == 408 || status == 429 || (status >= 500 && status <= 599)) {
+                Optional<Duration> retryAfter = Backoff.parseRetryAfter(response.header("Retry-After"),
+                        context.clock().instant());
+                String reason = what + " failed: the receiver answered " + status + quotedBody(response)
+                        + retryAfter.map(d -> " and asked to retry after " + d.toSeconds() + " s").orElse("")
+                        + "; the events stay pending";
+                return retryAfter.map(d -> DeliveryResult.retryAfter(reason, d))
+                        .orElseGet(() -> DeliveryResult.retry(reason));
+            }
+            return DeliveryResult.permanent(what + " failed: " + permanentReason(response));
+        } catch (ProxyAuthenticationRequired e) {
+            return DeliveryResult.permanent(what + " failed: the receiver or a proxy in between answered 407 (proxy "
+                    + "authentication required); mfa-monitor sends no proxy credentials: let it reach the receiver "
+                    + "directly or through a proxy that needs none");
+        } catch (IOException e) {
+            String reason = context.redactor().redact(e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return DeliveryResult.retry(what + " failed: the receiver could not be reached (" + quote(reason) + ")");
+        }
     }
 
     private Request request(WebhookPayload.Part part, long timestamp) {
@@ -187,12 +155,6 @@ final class WebhookNotifier implements Notifier {
         signingKey.ifPresent(key -> request.header("webhook-signature", key.sign(part.deliveryId(), timestamp, part.body())));
         extraHeaders.forEach((header, value) -> request.header(header, value.reveal()));
         return request.build();
-    }
-
-    private DeliveryException gaveUp(String what, int attempts, String lastProblem) {
-        return new DeliveryException(name + ": " + what + " to " + origin() + " was not delivered by the run's deadline after "
-                + attempts + " attempt(s); last: " + lastProblem + ". The events stay pending and are sent again in the next run",
-                false);
     }
 
     private String permanentReason(Response response) {
@@ -214,30 +176,25 @@ final class WebhookNotifier implements Notifier {
         return "the receiver answered " + status + quotedBody(response) + "; " + advice;
     }
 
-    /** The start of the response body, cleaned and redacted, for people; empty when there is none. */
+    /**
+     * The start of the response body for people: redacted first (all of the 64 KiB read, so that a secret is masked
+     * before any cut), then cleaned of control characters and cut; empty when there is none.
+     */
     private String quotedBody(Response response) {
         String text;
         try {
-            text = response.peekBody(4096).string();
+            text = response.peekBody(MAX_PEEK_BYTES).string();
         } catch (IOException | RuntimeException unreadable) {
             return "";
         }
-        text = redact(text).replaceAll("\\p{Cntrl}+", " ").trim();
-        if (text.isEmpty()) {
-            return "";
-        }
-        if (text.length() > MAX_QUOTED_CHARS) {
-            text = text.substring(0, MAX_QUOTED_CHARS) + "...";
-        }
-        return " '" + text + "'";
+        String quoted = quote(context.redactor().redact(text));
+        return quoted.isEmpty() ? "" : " '" + quoted + "'";
     }
 
-    private String redact(String text) {
-        String result = text;
-        for (Secret secret : secrets) {
-            result = secret.redact(result);
-        }
-        return result;
+    /** A text already redacted, with line breaks and control characters gone, cut to {@value #MAX_QUOTED_CHARS}. */
+    private static String quote(String redacted) {
+        String text = SafeText.clean(redacted.replaceAll("[\\r\\n\\t]+", " ")).trim();
+        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
     }
 
     private String origin() {
@@ -270,21 +227,6 @@ final class WebhookNotifier implements Notifier {
 
         ProxyAuthenticationRequired() {
             super("407 Proxy Authentication Required");
-        }
-    }
-
-    /** What a status means for a delivery. */
-    enum Outcome {
-        DELIVERED, RETRY, PERMANENT;
-
-        static Outcome of(int status) {
-            if (status >= 200 && status <= 299) {
-                return DELIVERED;
-            }
-            if (status == 408 || status == 429 || (status >= 500 && status <= 599)) {
-                return RETRY;
-            }
-            return PERMANENT;
         }
     }
 }

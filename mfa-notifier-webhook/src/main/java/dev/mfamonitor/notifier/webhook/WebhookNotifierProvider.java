@@ -1,15 +1,18 @@
 package dev.mfamonitor.notifier.webhook;
 
-import dev.mfamonitor.spi.Backoff;
+import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.spi.NotifierProvider;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.spi.SpiVersion;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -21,18 +24,18 @@ import java.util.Set;
  * Notifier type {@code webhook}:
  * {@code { id: siem, type: webhook, url: "https://siem.example.com/hooks/mfa", secret: "${env:WEBHOOK_SECRET}" }}.
  *
- * <p>Keys (the module's README has the full story): {@code url} (required; https, or http to a loopback host, or http
- * anywhere with {@code allowInsecureHttp: true}), {@code secret} (Standard Webhooks signing secret, {@code whsec_}
- * base64 or plain text of at least 24 bytes; without it requests are unsigned), {@code timeout} (per request, default
- * 30s), {@code maxEventsPerRequest} (default {@value #DEFAULT_MAX_EVENTS}), {@code headers} (a block of extra headers,
- * values treated as secrets), {@code allowInsecureHttp} (default false). Nothing touches the network here.
+ * <p>Keys (the module's README has the full story): {@code url} (required; https, or http to a loopback address, by
+ * the context's HTTP rules), {@code secret} (Standard Webhooks signing secret, {@code whsec_} followed by the base64 of
+ * at least 24 key bytes, the form the official libraries take; without it requests are unsigned), {@code timeout}
+ * (per request, default 30s, never past the delivery deadline), {@code maxEventsPerRequest} (default
+ * {@value #DEFAULT_MAX_EVENTS}), {@code headers} (a block of extra headers, values treated as secrets). Nothing touches
+ * the network here.
  */
 public final class WebhookNotifierProvider implements NotifierProvider {
     static final int DEFAULT_MAX_EVENTS = 500;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifierProvider.class);
-    private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "::1", "localhost");
     /** Headers the notifier sets itself, or that HTTP framing owns. */
     private static final Set<String> RESERVED_HEADERS = Set.of("webhook-id", "webhook-timestamp", "webhook-signature",
             "content-type", "content-length", "content-encoding", "transfer-encoding", "host", "connection");
@@ -43,17 +46,16 @@ public final class WebhookNotifierProvider implements NotifierProvider {
     }
 
     @Override
-    public Notifier create(PluginConfig config) {
-        return create(config, Backoff.standard(), Clock.systemUTC());
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
-    /** For tests: a short backoff and a clock that moves as the test wants. */
-    Notifier create(PluginConfig config, Backoff backoff, Clock clock) {
+    @Override
+    public Notifier create(PluginConfig config, PluginContext context) {
         // The URL is read as a secret: the path or query of a webhook address is often a token.
         Secret url = config.optionalSecret("url").orElseThrow(() -> config.error("url",
                 "is required: the receiver's address, such as https://siem.example.com/hooks/mfa"));
-        boolean allowInsecureHttp = config.bool("allowInsecureHttp", false);
-        HttpUrl endpoint = endpoint(config, url.reveal().trim(), allowInsecureHttp);
+        HttpUrl endpoint = endpoint(config, context, url.reveal().trim());
 
         Optional<SigningKey> signingKey = config.optionalSecret("secret").map(secret -> {
             SigningKey.Result parsed = SigningKey.parse(secret.reveal());
@@ -75,13 +77,18 @@ public final class WebhookNotifierProvider implements NotifierProvider {
             LOG.warn("{}: no 'secret' is set, so requests are not signed and the receiver cannot tell them from forgeries",
                     config.describe());
         }
-        return new WebhookNotifier(config.describe(), endpoint, url, signingKey, headers, timeout, maxEventsPerRequest,
-                backoff, clock);
+        return new WebhookNotifier(config.describe(), endpoint, signingKey, headers, timeout, maxEventsPerRequest, context);
     }
 
-    private static HttpUrl endpoint(PluginConfig config, String text, boolean allowInsecureHttp) {
+    private static HttpUrl endpoint(PluginConfig config, PluginContext context, String text) {
         HttpUrl parsed = HttpUrl.parse(text);
-        if (parsed == null) {
+        URI uri = null;
+        try {
+            uri = parsed == null ? null : new URI(text);
+        } catch (URISyntaxException e) {
+            parsed = null;
+        }
+        if (parsed == null || uri == null) {
             // Not shown: a mistyped URL may still carry the token it was meant to hold.
             throw config.error("url", "is not an absolute http or https URL (the value is not shown, as it may hold a token);"
                     + " write it as https://host/path");
@@ -90,10 +97,11 @@ public final class WebhookNotifierProvider implements NotifierProvider {
             throw config.error("url", "holds a user name or password; put credentials under headers (such as "
                     + "Authorization: \"${env:WEBHOOK_AUTH}\"), where they are treated as secrets");
         }
-        if (parsed.scheme().equals("http") && !allowInsecureHttp && !LOOPBACK_HOSTS.contains(parsed.host())) {
-            throw config.error("url", "uses http to " + parsed.host() + ", so alerts and headers would cross the network"
-                    + " unencrypted; use https (http is accepted only for 127.0.0.1, ::1 and localhost), or set"
-                    + " allowInsecureHttp: true if that network path is trusted");
+        try {
+            context.http().requireSecureEndpoint("url", uri);
+        } catch (ConfigException e) {
+            // The rules' message may quote the URL: the redactor knows it (and its path) as a configured secret.
+            throw new ConfigException(context.redactor().redact(e.getMessage()));
         }
         return parsed;
     }
@@ -105,9 +113,7 @@ public final class WebhookNotifierProvider implements NotifierProvider {
             return headers;
         }
         PluginConfig block = section.get();
-        // PluginConfig has no key listing; a section's unread keys are all its keys, as "headers.NAME".
-        for (String qualified : block.unusedKeys()) {
-            String header = qualified.substring("headers.".length());
+        for (String header : block.keys()) {
             if (!header.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                 throw config.error("headers", "'" + header.replaceAll("[^\\x20-\\x7e]", "?")
                         + "' is not a valid HTTP header name");

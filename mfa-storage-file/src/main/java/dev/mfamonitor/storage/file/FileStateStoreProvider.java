@@ -1,8 +1,10 @@
 package dev.mfamonitor.storage.file;
 
 import dev.mfamonitor.spi.PluginConfig;
-import dev.mfamonitor.spi.StateStore;
-import dev.mfamonitor.spi.StateStoreProvider;
+import dev.mfamonitor.spi.PluginContext;
+import dev.mfamonitor.spi.SpiVersion;
+import dev.mfamonitor.spi.state.StateStore;
+import dev.mfamonitor.spi.state.StateStoreProvider;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +12,9 @@ import java.nio.file.Path;
 /**
  * State store type {@code file}: {@code state: { type: file, path: ./state/mfa-state.json }}.
  *
- * <p>Keys: {@code path} (required), the state file, relative to the configuration file's directory. Its lock is the
- * sibling {@code <path>.lock}. Nothing is read or created on disk until the run takes the lock.
+ * <p>Keys: {@code path} (required), the state file, relative to the configuration file's directory. Beside it live
+ * its lock ({@code <path>.lock}) and its delivery journal ({@code <path>.journal}); when {@code path} is a symbolic
+ * link, they live beside the link's target. Nothing is read or created on disk until the run takes the lock.
  */
 public final class FileStateStoreProvider implements StateStoreProvider {
 
@@ -21,7 +24,12 @@ public final class FileStateStoreProvider implements StateStoreProvider {
     }
 
     @Override
-    public StateStore create(PluginConfig config) {
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public StateStore create(PluginConfig config, PluginContext context) {
         if (config.string("path").isBlank()) {
             throw config.error("path", "is empty; name the state file, such as ./state/mfa-state.json");
         }

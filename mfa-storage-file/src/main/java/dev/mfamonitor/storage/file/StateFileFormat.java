@@ -1,435 +1,613 @@
 package dev.mfamonitor.storage.file;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.Delivery;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
-import dev.mfamonitor.spi.OutboxEntry;
+import dev.mfamonitor.spi.Notice;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
-import dev.mfamonitor.spi.StoredState;
+import dev.mfamonitor.spi.state.Delivery;
+import dev.mfamonitor.spi.state.MonitorState;
+import dev.mfamonitor.spi.state.OutboxEntry;
+import dev.mfamonitor.spi.state.StoredState;
+import dev.mfamonitor.storage.file.JsonCursor.ShapeException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
- * The on-disk format of the file store, schema 1, mapped field by field so that it does not change when a record of
- * the SPI gains an accessor or renames one.
+ * The on-disk format of the file store, schema 2: compact JSON (no indentation), written and read with Jackson's
+ * streaming API so that neither side ever holds the file as a tree. Mapped field by field, so that it does not change
+ * when a record of the SPI gains or renames an accessor.
  *
  * <pre>{@code
- * { "schemaVersion": 1,
- *   "monitors": { "<monitor id>": { "lastGood": <snapshot>?, "failureStreak": 0, "lastFailure": "..."?,
- *                                   "alertedAt": { "<account id>": "<instant>" } } },
- *   "outbox": [ { "event": <event>, "createdAt": "<instant>",
- *                 "deliveries": { "<notifier id>": { "state": "PENDING", "attempts": 0,
- *                                                    "lastAttemptAt": "<instant>"?, "lastError": "..."? } } } ] }
+ * {"schemaVersion":2,"generation":"<32 hex digits, new on every commit>",
+ *  "monitors":{"<monitor id>":{"lastGood":<snapshot>?,"failureStreak":0,"lastFailure":"..."?,
+ *                              "alertedAt":{"<account id>":"<instant>"}}},
+ *  "outbox":[{"id":"<entry id>","createdAt":"<instant>","event":<event>,
+ *             "deliveries":{"<notifier id>":{"state":"PENDING","attempts":0,"lastAttemptAt":"<instant>"?,
+ *                                            "lastError":"..."?}}}]}
+ *
+ * snapshot: {"service":"github","observedAt":"<instant>","accounts":[<account>],"requirements":{"<name>":"ENABLED"},
+ *            "facts":{},"gaps":[{"scope":"*","reason":"..."}],"notices":[<notice>]?}
+ * account:  {"id":"1001","name":"alice","kind":"member","mfa":"DISABLED","scope":"..."?,"facts":{...}?}
+ * event:    {"id":"...","type":<type>,"severity":"HIGH","monitorId":"github-acme","service":"github",
+ *            "notifierId":"..."?,"account":<account>?,"previous":"ENABLED"?,"current":"DISABLED"?,"at":"<instant>",
+ *            "detail":"...","carried":[<event>]?}
+ * notice:   {"type":<type>,"accountId":"..."?,"subject":"...","detail":"..."}
+ * type:     {"name":"gitlab.TOKEN_WITHOUT_EXPIRY","words":"Token without expiry","severity":"MEDIUM","goodNews":false}
  * }</pre>
  *
- * Instants are ISO-8601 strings; enums are their constant names; an absent optional value is an omitted field.
- * Unknown fields are ignored; a missing or mistyped field is an error.
+ * Every event type is stored with its whole definition, so that a type this runner does not know (a newer plugin's,
+ * read after a rollback) is restored with the words and severity it was raised with ({@link EventType#restore}).
+ * Instants are ISO-8601 strings; enums are their constant names; {@code ?} marks a field left out when absent (an
+ * account's {@code scope} when empty, its {@code facts}, a snapshot's {@code notices} and an event's {@code carried}
+ * when empty). {@code schemaVersion} is the first field. Unknown fields are skipped (a later writer of the same schema
+ * may add some); a missing or mistyped field, a blank id, negative attempts or an entry meant for no notifier is an
+ * error naming the field.
  */
 final class StateFileFormat {
 
     /** The schema this version writes and the newest it reads. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+    /** Deep enough for an abandonment notice carrying events; a file nesting deeper is not a state file. */
+    private static final int MAX_NESTING = 48;
+
+    static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
             .build();
-    private static final JsonNodeFactory NODES = JSON.getNodeFactory();
 
     private StateFileFormat() {
     }
 
-    /** The state as pretty-printed UTF-8 JSON, ending with a newline. */
-    static byte[] write(StoredState state) {
-        ObjectNode root = NODES.objectNode();
-        root.put("schemaVersion", SCHEMA_VERSION);
-        ObjectNode monitors = root.putObject("monitors");
-        state.monitors().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> monitors.set(e.getKey(), monitor(e.getValue())));
-        ArrayNode outbox = root.putArray("outbox");
-        state.outbox().forEach(entry -> outbox.add(outboxEntry(entry)));
-        try {
-            String text = JSON.writeValueAsString(root) + "\n";
-            return text.getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write a JSON tree of strings and numbers", e);
-        }
-    }
-
-    /** Parses JSON text; Jackson's exception carries the line and column of the first error. */
-    static JsonNode parse(byte[] bytes) throws IOException {
-        return JSON.readTree(bytes);
-    }
-
-    /**
-     * The schema version a parsed file declares.
-     *
-     * @throws ShapeException when the root is not an object or has no integer {@code schemaVersion}
-     */
-    static int schemaVersion(JsonNode root) throws ShapeException {
-        Field field = new Field(root, "the top level");
-        if (!root.isObject()) {
-            throw new ShapeException("the top level is " + kindOf(root) + ", not an object");
-        }
-        return field.integer("schemaVersion");
-    }
-
-    /**
-     * Reads a file of schema {@value #SCHEMA_VERSION}.
-     *
-     * @throws ShapeException naming the first field that is missing or of the wrong type
-     */
-    static StoredState read(JsonNode root) throws ShapeException {
-        Field top = new Field(root, "the top level");
-        Map<String, MonitorState> monitors = new LinkedHashMap<>();
-        for (Map.Entry<String, Field> e : top.object("monitors").entries()) {
-            monitors.put(e.getKey(), readMonitor(e.getValue()));
-        }
-        List<OutboxEntry> outbox = new ArrayList<>();
-        for (Field entry : top.array("outbox")) {
-            outbox.add(readOutboxEntry(entry));
-        }
-        return new StoredState(monitors, outbox);
-    }
-
     // ---- writing
 
-    private static ObjectNode monitor(MonitorState state) {
-        ObjectNode node = NODES.objectNode();
-        state.lastGood().ifPresent(s -> node.set("lastGood", snapshot(s)));
-        node.put("failureStreak", state.failureStreak());
-        state.lastFailure().ifPresent(f -> node.put("lastFailure", f));
-        node.set("alertedAt", sortedMap(state.alertedAt(), Instant::toString));
-        return node;
-    }
-
-    private static ObjectNode snapshot(Snapshot snapshot) {
-        ObjectNode node = NODES.objectNode();
-        node.put("service", snapshot.service());
-        node.put("observedAt", snapshot.observedAt().toString());
-        ArrayNode accounts = node.putArray("accounts");
-        snapshot.accounts().forEach(a -> accounts.add(account(a)));
-        node.set("requirements", sortedMap(snapshot.requirements(), MfaStatus::name));
-        node.set("facts", sortedMap(snapshot.facts(), Function.identity()));
-        ArrayNode gaps = node.putArray("gaps");
-        for (Gap gap : snapshot.gaps()) {
-            gaps.addObject().put("scope", gap.scope()).put("reason", gap.reason());
+    /** Writes the state, compact, followed by one newline. Does not close {@code out}. */
+    static void write(StoredState state, String generation, OutputStream out) throws IOException {
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("schemaVersion", SCHEMA_VERSION);
+            json.writeStringField("generation", generation);
+            json.writeObjectFieldStart("monitors");
+            for (Map.Entry<String, MonitorState> e : new TreeMap<>(state.monitors()).entrySet()) {
+                json.writeFieldName(e.getKey());
+                writeMonitor(json, e.getValue());
+            }
+            json.writeEndObject();
+            json.writeArrayFieldStart("outbox");
+            for (OutboxEntry entry : state.outbox()) {
+                writeEntry(json, entry);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeRaw('\n');
         }
-        return node;
     }
 
-    private static ObjectNode account(Account account) {
-        ObjectNode node = NODES.objectNode();
-        node.put("id", account.id());
-        node.put("name", account.name());
-        node.put("kind", account.kind());
-        node.put("mfa", account.mfa().name());
-        node.put("scope", account.scope());
-        node.set("facts", sortedMap(account.facts(), Function.identity()));
-        return node;
+    private static void writeMonitor(JsonGenerator json, MonitorState state) throws IOException {
+        json.writeStartObject();
+        if (state.lastGood().isPresent()) {
+            json.writeFieldName("lastGood");
+            writeSnapshot(json, state.lastGood().get());
+        }
+        json.writeNumberField("failureStreak", state.failureStreak());
+        if (state.lastFailure().isPresent()) {
+            json.writeStringField("lastFailure", state.lastFailure().get());
+        }
+        json.writeObjectFieldStart("alertedAt");
+        for (Map.Entry<String, Instant> e : new TreeMap<>(state.alertedAt()).entrySet()) {
+            json.writeStringField(e.getKey(), e.getValue().toString());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
-    private static ObjectNode outboxEntry(OutboxEntry entry) {
-        ObjectNode node = NODES.objectNode();
-        node.set("event", event(entry.event()));
-        node.put("createdAt", entry.createdAt().toString());
-        ObjectNode deliveries = node.putObject("deliveries");
-        entry.deliveries().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> deliveries.set(e.getKey(), delivery(e.getValue())));
-        return node;
+    private static void writeSnapshot(JsonGenerator json, Snapshot snapshot) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("service", snapshot.service());
+        json.writeStringField("observedAt", snapshot.observedAt().toString());
+        json.writeArrayFieldStart("accounts");
+        for (Account account : snapshot.accounts()) {
+            writeAccount(json, account);
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("requirements");
+        for (Map.Entry<String, MfaStatus> e : new TreeMap<>(snapshot.requirements()).entrySet()) {
+            json.writeStringField(e.getKey(), e.getValue().name());
+        }
+        json.writeEndObject();
+        json.writeFieldName("facts");
+        writeStrings(json, snapshot.facts());
+        json.writeArrayFieldStart("gaps");
+        for (Gap gap : snapshot.gaps()) {
+            json.writeStartObject();
+            json.writeStringField("scope", gap.scope());
+            json.writeStringField("reason", gap.reason());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        if (!snapshot.notices().isEmpty()) {
+            json.writeArrayFieldStart("notices");
+            for (Notice notice : snapshot.notices()) {
+                json.writeStartObject();
+                json.writeFieldName("type");
+                writeType(json, notice.type());
+                if (notice.accountId().isPresent()) {
+                    json.writeStringField("accountId", notice.accountId().get());
+                }
+                json.writeStringField("subject", notice.subject());
+                json.writeStringField("detail", notice.detail());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
     }
 
-    private static ObjectNode event(ChangeEvent event) {
-        ObjectNode node = NODES.objectNode();
-        node.put("id", event.id());
-        node.put("type", event.type().name());
-        node.put("severity", event.severity().name());
-        node.put("monitorId", event.monitorId());
-        node.put("service", event.service());
-        event.account().ifPresent(a -> node.set("account", account(a)));
-        event.previous().ifPresent(s -> node.put("previous", s.name()));
-        event.current().ifPresent(s -> node.put("current", s.name()));
-        node.put("at", event.at().toString());
-        node.put("detail", event.detail());
-        return node;
+    private static void writeAccount(JsonGenerator json, Account account) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("id", account.id());
+        json.writeStringField("name", account.name());
+        json.writeStringField("kind", account.kind());
+        json.writeStringField("mfa", account.mfa().name());
+        if (!account.scope().isEmpty()) {
+            json.writeStringField("scope", account.scope());
+        }
+        if (!account.facts().isEmpty()) {
+            json.writeFieldName("facts");
+            writeStrings(json, account.facts());
+        }
+        json.writeEndObject();
     }
 
-    private static ObjectNode delivery(Delivery delivery) {
-        ObjectNode node = NODES.objectNode();
-        node.put("state", delivery.state().name());
-        node.put("attempts", delivery.attempts());
-        delivery.lastAttemptAt().ifPresent(t -> node.put("lastAttemptAt", t.toString()));
-        delivery.lastError().ifPresent(e -> node.put("lastError", e));
-        return node;
+    private static void writeEntry(JsonGenerator json, OutboxEntry entry) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("id", entry.id());
+        json.writeStringField("createdAt", entry.createdAt().toString());
+        json.writeFieldName("event");
+        writeEvent(json, entry.event());
+        json.writeObjectFieldStart("deliveries");
+        for (Map.Entry<String, Delivery> e : new TreeMap<>(entry.deliveries()).entrySet()) {
+            json.writeFieldName(e.getKey());
+            writeDelivery(json, e.getValue());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
-    private static <V> ObjectNode sortedMap(Map<String, V> map, Function<V, String> text) {
-        ObjectNode node = NODES.objectNode();
-        new TreeMap<>(map).forEach((k, v) -> node.put(k, text.apply(v)));
-        return node;
+    private static void writeEvent(JsonGenerator json, ChangeEvent event) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("id", event.id());
+        json.writeFieldName("type");
+        writeType(json, event.type());
+        json.writeStringField("severity", event.severity().name());
+        json.writeStringField("monitorId", event.monitorId());
+        json.writeStringField("service", event.service());
+        if (event.notifierId().isPresent()) {
+            json.writeStringField("notifierId", event.notifierId().get());
+        }
+        if (event.account().isPresent()) {
+            json.writeFieldName("account");
+            writeAccount(json, event.account().get());
+        }
+        if (event.previous().isPresent()) {
+            json.writeStringField("previous", event.previous().get().name());
+        }
+        if (event.current().isPresent()) {
+            json.writeStringField("current", event.current().get().name());
+        }
+        json.writeStringField("at", event.at().toString());
+        json.writeStringField("detail", event.detail());
+        if (!event.carried().isEmpty()) {
+            json.writeArrayFieldStart("carried");
+            for (ChangeEvent carried : event.carried()) {
+                writeEvent(json, carried);
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeType(JsonGenerator json, EventType type) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", type.name());
+        json.writeStringField("words", type.words());
+        json.writeStringField("severity", type.defaultSeverity().name());
+        json.writeBooleanField("goodNews", type.goodNews());
+        json.writeEndObject();
+    }
+
+    /** A delivery as one JSON object; also the journal's form of a mark. */
+    static void writeDelivery(JsonGenerator json, Delivery delivery) throws IOException {
+        json.writeStartObject();
+        writeDeliveryFields(json, delivery);
+        json.writeEndObject();
+    }
+
+    static void writeDeliveryFields(JsonGenerator json, Delivery delivery) throws IOException {
+        json.writeStringField("state", delivery.state().name());
+        json.writeNumberField("attempts", delivery.attempts());
+        if (delivery.lastAttemptAt().isPresent()) {
+            json.writeStringField("lastAttemptAt", delivery.lastAttemptAt().get().toString());
+        }
+        if (delivery.lastError().isPresent()) {
+            json.writeStringField("lastError", delivery.lastError().get());
+        }
+    }
+
+    private static void writeStrings(JsonGenerator json, Map<String, String> map) throws IOException {
+        json.writeStartObject();
+        for (Map.Entry<String, String> e : new TreeMap<>(map).entrySet()) {
+            json.writeStringField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
     }
 
     // ---- reading
 
-    private static MonitorState readMonitor(Field node) throws ShapeException {
-        Optional<Snapshot> lastGood = node.has("lastGood")
-                ? Optional.of(readSnapshot(node.object("lastGood"))) : Optional.empty();
-        int failureStreak = node.integer("failureStreak");
-        if (failureStreak < 0) {
-            throw node.wrong("failureStreak", "is " + failureStreak + ", which is negative");
-        }
-        Optional<String> lastFailure = node.optionalString("lastFailure");
-        Map<String, Instant> alertedAt = new LinkedHashMap<>();
-        for (Map.Entry<String, Field> e : node.object("alertedAt").entries()) {
-            alertedAt.put(e.getKey(), e.getValue().asInstant());
-        }
-        return construct(node, () -> new MonitorState(lastGood, failureStreak, lastFailure, alertedAt));
+    /** A parser for a state file or a journal line, with this format's limits. */
+    static JsonParser parser(InputStream in) throws IOException {
+        return JSON.createParser(in);
     }
 
-    private static Snapshot readSnapshot(Field node) throws ShapeException {
-        String service = node.string("service");
-        Instant observedAt = node.instant("observedAt");
-        List<Account> accounts = new ArrayList<>();
-        for (Field account : node.array("accounts")) {
-            accounts.add(readAccount(account));
-        }
-        Map<String, MfaStatus> requirements = new LinkedHashMap<>();
-        for (Map.Entry<String, Field> e : node.object("requirements").entries()) {
-            requirements.put(e.getKey(), e.getValue().asEnum(MfaStatus.class));
-        }
-        Map<String, String> facts = node.object("facts").stringMap();
-        List<Gap> gaps = new ArrayList<>();
-        for (Field gap : node.array("gaps")) {
-            String scope = gap.string("scope");
-            String reason = gap.string("reason");
-            gaps.add(new Gap(scope, reason));
-        }
-        return construct(node, () -> new Snapshot(service, observedAt, accounts, requirements, facts, gaps));
+    /** A schema-2 state and the generation it declares. */
+    record Read(StoredState state, String generation) {
     }
 
-    private static Account readAccount(Field node) throws ShapeException {
-        String id = node.string("id");
-        String name = node.string("name");
-        String kind = node.string("kind");
-        MfaStatus mfa = node.enumValue("mfa", MfaStatus.class);
-        String scope = node.string("scope");
-        Map<String, String> facts = node.object("facts").stringMap();
-        return construct(node, () -> new Account(id, name, kind, mfa, scope, facts));
-    }
-
-    private static OutboxEntry readOutboxEntry(Field node) throws ShapeException {
-        ChangeEvent event = readEvent(node.object("event"));
-        Instant createdAt = node.instant("createdAt");
-        Map<String, Delivery> deliveries = new LinkedHashMap<>();
-        for (Map.Entry<String, Field> e : node.object("deliveries").entries()) {
-            deliveries.put(e.getKey(), readDelivery(e.getValue()));
-        }
-        return construct(node, () -> new OutboxEntry(event, createdAt, deliveries));
-    }
-
-    private static ChangeEvent readEvent(Field node) throws ShapeException {
-        String id = node.string("id");
-        EventType type = node.enumValue("type", EventType.class);
-        Severity severity = node.enumValue("severity", Severity.class);
-        String monitorId = node.string("monitorId");
-        String service = node.string("service");
-        Optional<Account> account = node.has("account") ? Optional.of(readAccount(node.object("account"))) : Optional.empty();
-        Optional<MfaStatus> previous = node.has("previous")
-                ? Optional.of(node.enumValue("previous", MfaStatus.class)) : Optional.empty();
-        Optional<MfaStatus> current = node.has("current")
-                ? Optional.of(node.enumValue("current", MfaStatus.class)) : Optional.empty();
-        Instant at = node.instant("at");
-        String detail = node.string("detail");
-        return construct(node, () -> new ChangeEvent(id, type, severity, monitorId, service, account, previous, current, at, detail));
-    }
-
-    private static Delivery readDelivery(Field node) throws ShapeException {
-        Delivery.State state = node.enumValue("state", Delivery.State.class);
-        int attempts = node.integer("attempts");
-        Optional<Instant> lastAttemptAt = node.has("lastAttemptAt") ? Optional.of(node.instant("lastAttemptAt")) : Optional.empty();
-        Optional<String> lastError = node.optionalString("lastError");
-        return construct(node, () -> new Delivery(state, attempts, lastAttemptAt, lastError));
-    }
-
-    /** Runs a record's constructor, turning its own checks (duplicate account ids, blank ids) into shape errors. */
-    private static <T> T construct(Field node, java.util.function.Supplier<T> constructor) throws ShapeException {
-        try {
-            return constructor.get();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ShapeException(node.where + " is not valid: " + e.getMessage());
-        }
-    }
-
-    private static String kindOf(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "missing";
-        }
-        return switch (node.getNodeType()) {
-            case OBJECT -> "an object";
-            case ARRAY -> "an array";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        };
-    }
-
-    /** A JSON node with the path that led to it, for messages such as "monitors.github-acme.failureStreak". */
-    private static final class Field {
-        final JsonNode node;
-        final String where;
-
-        Field(JsonNode node, String where) {
-            this.node = node;
-            this.where = where;
-        }
-
-        private String child(String key) {
-            return where.equals("the top level") ? key : where + "." + key;
-        }
-
-        boolean has(String key) {
-            return node.has(key);
-        }
-
-        ShapeException wrong(String key, String problem) {
-            return new ShapeException("'" + child(key) + "' " + problem);
-        }
-
-        private JsonNode required(String key) throws ShapeException {
-            JsonNode value = node.get(key);
-            if (value == null) {
-                throw wrong(key, "is missing");
-            }
-            return value;
-        }
-
-        private JsonNode typed(String key, boolean ok, String expected) throws ShapeException {
-            JsonNode value = required(key);
-            if (!ok) {
-                throw wrong(key, "is " + kindOf(value) + ", expected " + expected);
-            }
-            return value;
-        }
-
-        String string(String key) throws ShapeException {
-            JsonNode value = required(key);
-            return typed(key, value.isTextual(), "a string").textValue();
-        }
-
-        Optional<String> optionalString(String key) throws ShapeException {
-            return has(key) ? Optional.of(string(key)) : Optional.empty();
-        }
-
-        int integer(String key) throws ShapeException {
-            JsonNode value = required(key);
-            return typed(key, value.isIntegralNumber() && value.canConvertToInt(), "a whole number").intValue();
-        }
-
-        Instant instant(String key) throws ShapeException {
-            return new Field(typed(key, required(key).isTextual(), "a time"), child(key)).asInstant();
-        }
-
-        <E extends Enum<E>> E enumValue(String key, Class<E> type) throws ShapeException {
-            return new Field(required(key), child(key)).asEnum(type);
-        }
-
-        Field object(String key) throws ShapeException {
-            JsonNode value = required(key);
-            return new Field(typed(key, value.isObject(), "an object"), child(key));
-        }
-
-        List<Field> array(String key) throws ShapeException {
-            JsonNode value = required(key);
-            typed(key, value.isArray(), "an array");
-            List<Field> items = new ArrayList<>();
-            for (int i = 0; i < value.size(); i++) {
-                items.add(new Field(value.get(i), child(key) + "[" + i + "]"));
-            }
-            return items;
-        }
-
-        List<Map.Entry<String, Field>> entries() {
-            List<Map.Entry<String, Field>> entries = new ArrayList<>();
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                entries.add(Map.entry(e.getKey(), new Field(e.getValue(), where + "." + e.getKey())));
-            }
-            return entries;
-        }
-
-        Map<String, String> stringMap() throws ShapeException {
-            Map<String, String> map = new LinkedHashMap<>();
-            for (Map.Entry<String, Field> e : entries()) {
-                map.put(e.getKey(), e.getValue().asString());
-            }
-            return map;
-        }
-
-        String asString() throws ShapeException {
-            if (!node.isTextual()) {
-                throw new ShapeException("'" + where + "' is " + kindOf(node) + ", expected a string");
-            }
-            return node.textValue();
-        }
-
-        Instant asInstant() throws ShapeException {
-            String text = asString();
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new ShapeException("'" + where + "' is '" + text + "', expected an ISO-8601 time such as 2024-05-01T12:00:00Z");
+    /**
+     * Reads the rest of a schema-2 top-level object. The cursor is inside it (the {@code schemaVersion} field may
+     * already have been read; if met again it is skipped). Leaves the cursor after the object's end.
+     */
+    static Read readBody(JsonCursor in) throws IOException, ShapeException {
+        String generation = null;
+        Map<String, MonitorState> monitors = null;
+        List<OutboxEntry> outbox = null;
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "generation" -> generation = in.string();
+                case "monitors" -> monitors = readMonitors(in);
+                case "outbox" -> outbox = readOutbox(in);
+                default -> in.skip();
             }
         }
+        in.required(generation, "generation");
+        if (generation.isBlank()) {
+            throw new ShapeException("'generation' is blank");
+        }
+        in.required(monitors, "monitors");
+        in.required(outbox, "outbox");
+        return new Read(new StoredState(monitors, outbox), generation);
+    }
 
-        <E extends Enum<E>> E asEnum(Class<E> type) throws ShapeException {
-            String text = asString();
-            for (E constant : type.getEnumConstants()) {
-                if (constant.name().equals(text)) {
-                    return constant;
+    private static Map<String, MonitorState> readMonitors(JsonCursor in) throws IOException, ShapeException {
+        Map<String, MonitorState> monitors = new LinkedHashMap<>();
+        in.beginObject();
+        while (in.nextField()) {
+            String id = in.field();
+            monitors.put(id, readMonitor(in));
+        }
+        return monitors;
+    }
+
+    private static MonitorState readMonitor(JsonCursor in) throws IOException, ShapeException {
+        Snapshot lastGood = null;
+        Integer failureStreak = null;
+        String lastFailure = null;
+        Map<String, Instant> alertedAt = null;
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "lastGood" -> lastGood = readSnapshot(in);
+                case "failureStreak" -> failureStreak = in.integer();
+                case "lastFailure" -> lastFailure = in.string();
+                case "alertedAt" -> {
+                    alertedAt = new HashMap<>();
+                    in.beginObject();
+                    while (in.nextField()) {
+                        alertedAt.put(in.field(), in.instant());
+                    }
                 }
+                default -> in.skip();
             }
-            List<String> names = new ArrayList<>();
-            for (E constant : type.getEnumConstants()) {
-                names.add(constant.name());
-            }
-            throw new ShapeException("'" + where + "' is '" + text + "', expected one of " + String.join(", ", names));
         }
+        int streak = in.required(failureStreak, "failureStreak");
+        Map<String, Instant> alerted = in.required(alertedAt, "alertedAt");
+        Snapshot good = lastGood;
+        String failure = lastFailure;
+        return in.construct(() -> new MonitorState(Optional.ofNullable(good), streak, Optional.ofNullable(failure), alerted));
     }
 
-    /** The file is JSON but not a state file of this schema. The message names the first bad field. */
-    static final class ShapeException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        ShapeException(String message) {
-            super(message);
+    private static Snapshot readSnapshot(JsonCursor in) throws IOException, ShapeException {
+        String service = null;
+        Instant observedAt = null;
+        List<Account> accounts = null;
+        Map<String, MfaStatus> requirements = null;
+        Map<String, String> facts = null;
+        List<Gap> gaps = null;
+        List<Notice> notices = List.of();
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "service" -> service = in.string();
+                case "observedAt" -> observedAt = in.instant();
+                case "accounts" -> {
+                    accounts = new ArrayList<>();
+                    in.beginArray();
+                    while (in.nextElement()) {
+                        accounts.add(readAccount(in));
+                    }
+                }
+                case "requirements" -> {
+                    requirements = new HashMap<>();
+                    in.beginObject();
+                    while (in.nextField()) {
+                        requirements.put(in.field(), in.enumValue(MfaStatus.class));
+                    }
+                }
+                case "facts" -> {
+                    facts = new HashMap<>();
+                    in.stringMap(facts);
+                }
+                case "gaps" -> {
+                    gaps = new ArrayList<>();
+                    in.beginArray();
+                    while (in.nextElement()) {
+                        gaps.add(readGap(in));
+                    }
+                }
+                case "notices" -> {
+                    List<Notice> read = new ArrayList<>();
+                    in.beginArray();
+                    while (in.nextElement()) {
+                        read.add(readNotice(in));
+                    }
+                    notices = read;
+                }
+                default -> in.skip();
+            }
         }
+        String s = in.required(service, "service");
+        Instant o = in.required(observedAt, "observedAt");
+        List<Account> a = in.required(accounts, "accounts");
+        Map<String, MfaStatus> r = in.required(requirements, "requirements");
+        Map<String, String> f = in.required(facts, "facts");
+        List<Gap> g = in.required(gaps, "gaps");
+        List<Notice> n = notices;
+        return in.construct(() -> new Snapshot(s, o, a, r, f, g, n));
+    }
+
+    private static Gap readGap(JsonCursor in) throws IOException, ShapeException {
+        String scope = null;
+        String reason = null;
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "scope" -> scope = in.string();
+                case "reason" -> reason = in.string();
+                default -> in.skip();
+            }
+        }
+        String s = in.required(scope, "scope");
+        String r = in.required(reason, "reason");
+        return in.construct(() -> new Gap(s, r));
+    }
+
+    private static Notice readNotice(JsonCursor in) throws IOException, ShapeException {
+        EventType type = null;
+        String accountId = null;
+        String subject = null;
+        String detail = null;
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "type" -> type = readType(in);
+                case "accountId" -> accountId = in.string();
+                case "subject" -> subject = in.string();
+                case "detail" -> detail = in.string();
+                default -> in.skip();
+            }
+        }
+        EventType t = in.required(type, "type");
+        Optional<String> account = Optional.ofNullable(accountId);
+        String s = in.required(subject, "subject");
+        String d = in.required(detail, "detail");
+        return in.construct(() -> new Notice(t, account, s, d));
+    }
+
+    static Account readAccount(JsonCursor in) throws IOException, ShapeException {
+        String id = null;
+        String name = null;
+        String kind = null;
+        MfaStatus mfa = null;
+        String scope = "";
+        Map<String, String> facts = Map.of();
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "id" -> id = in.string();
+                case "name" -> name = in.string();
+                case "kind" -> kind = in.sharedString();
+                case "mfa" -> mfa = in.enumValue(MfaStatus.class);
+                case "scope" -> scope = in.sharedString();
+                case "facts" -> {
+                    Map<String, String> read = new HashMap<>();
+                    in.stringMap(read);
+                    facts = read;
+                }
+                default -> in.skip();
+            }
+        }
+        String i = in.required(id, "id");
+        String n = in.required(name, "name");
+        String k = in.required(kind, "kind");
+        MfaStatus m = in.required(mfa, "mfa");
+        String s = scope;
+        Map<String, String> f = facts;
+        return in.construct(() -> new Account(i, n, k, m, s, f));
+    }
+
+    private static List<OutboxEntry> readOutbox(JsonCursor in) throws IOException, ShapeException {
+        List<OutboxEntry> outbox = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        in.beginArray();
+        while (in.nextElement()) {
+            OutboxEntry entry = readEntry(in);
+            if (!ids.add(entry.id())) {
+                throw in.wrong("has the id '" + entry.id() + "' of an earlier entry");
+            }
+            outbox.add(entry);
+        }
+        return outbox;
+    }
+
+    private static OutboxEntry readEntry(JsonCursor in) throws IOException, ShapeException {
+        String id = null;
+        Instant createdAt = null;
+        ChangeEvent event = null;
+        Map<String, Delivery> deliveries = null;
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "id" -> id = in.string();
+                case "createdAt" -> createdAt = in.instant();
+                case "event" -> event = readEvent(in);
+                case "deliveries" -> {
+                    deliveries = new LinkedHashMap<>();
+                    in.beginObject();
+                    while (in.nextField()) {
+                        deliveries.put(in.field(), readDelivery(in));
+                    }
+                }
+                default -> in.skip();
+            }
+        }
+        String i = in.required(id, "id");
+        Instant c = in.required(createdAt, "createdAt");
+        ChangeEvent e = in.required(event, "event");
+        Map<String, Delivery> d = in.required(deliveries, "deliveries");
+        return in.construct(() -> new OutboxEntry(i, e, c, d));
+    }
+
+    private static ChangeEvent readEvent(JsonCursor in) throws IOException, ShapeException {
+        String id = null;
+        EventType type = null;
+        Severity severity = null;
+        String monitorId = null;
+        String service = null;
+        String notifierId = null;
+        Account account = null;
+        MfaStatus previous = null;
+        MfaStatus current = null;
+        Instant at = null;
+        String detail = null;
+        List<ChangeEvent> carried = List.of();
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "id" -> id = in.string();
+                case "type" -> type = readType(in);
+                case "severity" -> severity = in.enumValue(Severity.class);
+                case "monitorId" -> monitorId = in.string();
+                case "service" -> service = in.sharedString();
+                case "notifierId" -> notifierId = in.string();
+                case "account" -> account = readAccount(in);
+                case "previous" -> previous = in.enumValue(MfaStatus.class);
+                case "current" -> current = in.enumValue(MfaStatus.class);
+                case "at" -> at = in.instant();
+                case "detail" -> detail = in.string();
+                case "carried" -> {
+                    List<ChangeEvent> read = new ArrayList<>();
+                    in.beginArray();
+                    while (in.nextElement()) {
+                        read.add(readEvent(in));
+                    }
+                    carried = read;
+                }
+                default -> in.skip();
+            }
+        }
+        String i = in.required(id, "id");
+        EventType t = in.required(type, "type");
+        Severity s = in.required(severity, "severity");
+        String m = in.required(monitorId, "monitorId");
+        String svc = in.required(service, "service");
+        Instant a = in.required(at, "at");
+        String d = in.required(detail, "detail");
+        Optional<String> notifier = Optional.ofNullable(notifierId);
+        Optional<Account> acc = Optional.ofNullable(account);
+        Optional<MfaStatus> prev = Optional.ofNullable(previous);
+        Optional<MfaStatus> cur = Optional.ofNullable(current);
+        List<ChangeEvent> c = carried;
+        return in.construct(() -> new ChangeEvent(i, t, s, m, svc, acc, prev, cur, a, d, notifier, c));
+    }
+
+    private static EventType readType(JsonCursor in) throws IOException, ShapeException {
+        String name = null;
+        String words = null;
+        Severity severity = null;
+        Boolean goodNews = null;
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "name" -> name = in.string();
+                case "words" -> words = in.string();
+                case "severity" -> severity = in.enumValue(Severity.class);
+                case "goodNews" -> goodNews = in.bool();
+                default -> in.skip();
+            }
+        }
+        String n = in.required(name, "name");
+        String w = in.required(words, "words");
+        Severity s = in.required(severity, "severity");
+        boolean g = in.required(goodNews, "goodNews");
+        return in.construct(() -> EventType.restore(n, w, s, g));
+    }
+
+    /** Reads a delivery object (the cursor on its start). */
+    static Delivery readDelivery(JsonCursor in) throws IOException, ShapeException {
+        Delivery.State state = null;
+        Integer attempts = null;
+        Instant lastAttemptAt = null;
+        String lastError = null;
+        in.beginObject();
+        while (in.nextField()) {
+            switch (in.field()) {
+                case "state" -> state = in.enumValue(Delivery.State.class);
+                case "attempts" -> attempts = in.integer();
+                case "lastAttemptAt" -> lastAttemptAt = in.instant();
+                case "lastError" -> lastError = in.string();
+                default -> in.skip();
+            }
+        }
+        Delivery.State s = in.required(state, "state");
+        int a = in.required(attempts, "attempts");
+        Optional<Instant> at = Optional.ofNullable(lastAttemptAt);
+        Optional<String> error = Optional.ofNullable(lastError);
+        return in.construct(() -> new Delivery(s, a, at, error));
     }
 }

@@ -1,6 +1,6 @@
 package dev.mfamonitor.storage.file;
 
-import dev.mfamonitor.spi.StateStore;
+import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.testkit.StateStoreContract;
 
 import java.nio.file.Path;

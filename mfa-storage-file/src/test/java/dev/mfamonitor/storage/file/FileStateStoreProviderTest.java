@@ -1,9 +1,11 @@
 package dev.mfamonitor.storage.file;
 
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ConfigException;
-import dev.mfamonitor.spi.PluginConfig;
-import dev.mfamonitor.spi.StateStore;
-import dev.mfamonitor.spi.StateStoreProvider;
+import dev.mfamonitor.spi.SpiVersion;
+import dev.mfamonitor.spi.state.StateStore;
+import dev.mfamonitor.spi.state.StateStoreProvider;
+import dev.mfamonitor.testkit.TestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,18 +24,19 @@ class FileStateStoreProviderTest {
     Path configDirectory;
 
     @Test
-    void isFoundByServiceLoaderAsTypeFile() {
+    void isFoundByServiceLoaderAsTypeFileOfTheCurrentSpi() {
         assertThat(ServiceLoader.load(StateStoreProvider.class).stream().map(ServiceLoader.Provider::get))
                 .filteredOn(provider -> provider.type().equals("file"))
                 .singleElement()
-                .isInstanceOf(FileStateStoreProvider.class);
+                .isInstanceOf(FileStateStoreProvider.class)
+                .satisfies(provider -> assertThat(provider.spiVersion()).isEqualTo(SpiVersion.CURRENT));
     }
 
     @Test
     void createsAStoreAtThePathRelativeToTheConfigurationWithoutTouchingTheDisk() throws Exception {
-        PluginConfig config = config(Map.of("path", "state/mfa-state.json"));
+        YamlPluginConfig config = config(Map.of("path", "state/mfa-state.json"));
 
-        StateStore store = new FileStateStoreProvider().create(config);
+        StateStore store = new FileStateStoreProvider().create(config, TestContext.of("state"));
 
         assertThat(store.describe()).isEqualTo("file " + configDirectory.resolve("state").resolve("mfa-state.json"));
         assertThat(config.unusedKeys()).isEmpty();
@@ -44,7 +47,7 @@ class FileStateStoreProviderTest {
 
     @Test
     void aMissingPathIsAConfigurationErrorNamingTheKey() {
-        assertThatThrownBy(() -> new FileStateStoreProvider().create(config(Map.of())))
+        assertThatThrownBy(() -> new FileStateStoreProvider().create(config(Map.of()), TestContext.of("state")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("state 'state' (type file)")
                 .hasMessageContaining("'path'")
@@ -53,14 +56,14 @@ class FileStateStoreProviderTest {
 
     @Test
     void aDirectoryIsNotAStateFile() {
-        assertThatThrownBy(() -> new FileStateStoreProvider().create(config(Map.of("path", "."))))
+        assertThatThrownBy(() -> new FileStateStoreProvider().create(config(Map.of("path", ".")), TestContext.of("state")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'path'")
                 .hasMessageContaining(configDirectory + " is a directory; name a file in it, such as "
                         + configDirectory.resolve("mfa-state.json"));
     }
 
-    private PluginConfig config(Map<String, ?> values) {
-        return new PluginConfig("state", "state", "file", values, configDirectory, name -> null);
+    private YamlPluginConfig config(Map<String, ?> values) {
+        return new YamlPluginConfig("state", "state", "file", values, configDirectory, name -> null);
     }
 }

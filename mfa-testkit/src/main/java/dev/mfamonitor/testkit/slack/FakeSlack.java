@@ -53,6 +53,8 @@ public final class FakeSlack implements AutoCloseable {
     public static final int MAX_BLOCKS = 50;
     public static final int MAX_SECTION_CHARS = 3_000;
     public static final int MAX_HEADER_CHARS = 150;
+    /** The most characters of text all blocks of a message may carry together, as Slack staff describe the limit. */
+    public static final int MAX_TOTAL_TEXT_CHARS = 12_000;
 
     /** The HTTP status of each incoming-webhook error code, as Slack answers them. */
     private static final Map<String, Integer> WEBHOOK_STATUS = Map.ofEntries(
@@ -60,7 +62,8 @@ public final class FakeSlack implements AutoCloseable {
             Map.entry("too_many_attachments", 400), Map.entry("invalid_token", 403), Map.entry("action_prohibited", 403),
             Map.entry("posting_to_general_channel_denied", 403), Map.entry("no_service", 404),
             Map.entry("channel_not_found", 404), Map.entry("no_team", 404), Map.entry("channel_is_archived", 410),
-            Map.entry("team_disabled", 410), Map.entry("rollup_error", 500));
+            Map.entry("team_disabled", 410), Map.entry("rollup_error", 500),
+            Map.entry("msg_blocks_too_long", 400));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -280,6 +283,11 @@ public final class FakeSlack implements AutoCloseable {
             return new Reply(Kind.RAW, null, status, Objects.requireNonNull(body, "body"), 0, Duration.ZERO, Map.of());
         }
 
+        /** Never answers: the request is held until the fake is closed, as a receiver that hangs. */
+        public static Reply noAnswer() {
+            return normal().after(Duration.ofHours(1));
+        }
+
         /** The same reply, sent only after {@code wait} (to make a client time out). */
         public Reply after(Duration wait) {
             return new Reply(kind, error, status, body, retryAfterSeconds, wait, headers);
@@ -465,6 +473,19 @@ public final class FakeSlack implements AutoCloseable {
         }
         if (!blocks.isArray() || blocks.size() > MAX_BLOCKS) {
             return Optional.of("invalid_blocks");
+        }
+        int totalText = 0;
+        for (JsonNode block : blocks) {
+            totalText += block.path("text").path("text").asText("").length();
+            for (JsonNode element : block.path("elements")) {
+                totalText += element.path("text").asText("").length();
+            }
+            for (JsonNode field : block.path("fields")) {
+                totalText += field.path("text").asText("").length();
+            }
+        }
+        if (totalText > MAX_TOTAL_TEXT_CHARS) {
+            return Optional.of("msg_blocks_too_long");
         }
         for (JsonNode block : blocks) {
             String type = block.path("type").asText("");

@@ -303,7 +303,12 @@ public final class FakeWebhookReceiver implements AutoCloseable {
             return new Answer(status, headers, text, delay);
         }
 
-        /** The same answer, sent after a delay. */
+        /** No answer at all: the request is held until the receiver is closed, as a receiver that hangs. */
+        public static Answer noAnswer() {
+            return status(200).after(Duration.ofHours(1));
+        }
+
+        /** The same answer, sent only after {@code wait}. */
         public Answer after(Duration wait) {
             return new Answer(status, headers, body, wait);
         }

@@ -27,8 +27,8 @@ class InventoryMonitorContractTest extends MonitorContract {
 
     @Override
     protected Monitor createMonitor() throws Exception {
-        return new InventoryMonitorProvider().create(PluginConfig.of("monitor", "sheet", "inventory",
-                Map.of("path", file().toString())));
+        return new InventoryMonitorProvider().create(dev.mfamonitor.core.config.YamlPluginConfig.of("monitor", "sheet", "inventory",
+                Map.of("path", file().toString())), dev.mfamonitor.testkit.TestContext.of("sheet"));
     }
 
     /** The file is cut off in the middle of a row, as a half-finished copy would be. */

@@ -5,6 +5,7 @@ import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.core.RunReport;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.Notifier;
@@ -22,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An application that watches the MFA status of its own user directory with mfa-core, without YAML or the runner.
+ *
+ * <p>Plugins created in code are handed to the builder as they are; an application that creates them through
+ * providers gives each a {@link dev.mfamonitor.spi.PluginContext} of its own.
  *
  * <p>It runs the engine twice: the first run gives a baseline; then a user switches MFA off in the directory and the
  * second run alerts. Every alert goes through the application's own notifier, which prints it.
@@ -61,7 +65,8 @@ public final class EmbeddingExample {
                     .toList();
             return Snapshot.of("my-app", Instant.now(), accounts);
         };
-        // So is a notifier: here it prints one line per event; a real one would page someone.
+        // So is a notifier: one attempt that says how it went; the engine retries what failed. Here it prints one
+        // line per event; a real one would page someone.
         Notifier printer = notification -> {
             for (ChangeEvent event : notification.events()) {
                 out.println("ALERT " + event.type().words() + " [" + event.monitorId() + "] "
@@ -69,6 +74,7 @@ public final class EmbeddingExample {
                                 .orElse(event.detail()));
             }
             out.flush();
+            return out.checkError() ? DeliveryResult.retry("standard output is failing") : DeliveryResult.delivered();
         };
 
         // The engine owns the plugins it is given and closes them, the store included.
