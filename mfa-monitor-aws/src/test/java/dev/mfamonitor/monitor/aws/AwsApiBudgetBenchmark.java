@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.aws;
 
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ScanRequest;
@@ -122,9 +124,9 @@ public final class AwsApiBudgetBenchmark {
         }
         YamlPluginConfig config = new YamlPluginConfig("monitor", "bench", "aws", values, Path.of("."), n -> null);
         // Report polls are recorded, not slept: the wall time printed is that of the calls alone.
-        ManualContext context = new ManualContext("bench");
+        TestContext context = TestContext.at("bench", Instant.now());
         try (AwsMonitor monitor = new AwsMonitorProvider().create(config, context)) {
-            Snapshot snapshot = monitor.snapshot(new ScanRequest(Optional.empty(), true, context.deadline(Duration.ofMinutes(10))));
+            Snapshot snapshot = monitor.snapshot(new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofMinutes(10), context.nanoTime())));
             if (!snapshot.complete()) {
                 throw new IllegalStateException("incomplete snapshot: " + snapshot.gaps());
             }

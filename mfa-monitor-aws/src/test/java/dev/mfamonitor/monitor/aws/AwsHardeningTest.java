@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.aws;
 
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
@@ -32,7 +34,7 @@ class AwsHardeningTest {
     static final String ROLE_SECRET = "canaryROLEsecretKey0123456789abcdef";
 
     FakeAwsServer fake;
-    final ManualContext context = new ManualContext("aws-test");
+    final TestContext context = TestContext.at("aws-test", Instant.now());
 
     @BeforeEach
     void start() throws Exception {
@@ -61,7 +63,7 @@ class AwsHardeningTest {
     }
 
     private ScanRequest request() {
-        return new ScanRequest(Optional.empty(), true, context.deadline(Duration.ofMinutes(1)));
+        return new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofMinutes(1), context.nanoTime()));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.aws;
 
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.ScanRequest;
@@ -24,7 +26,7 @@ class AwsMonitorContractTest extends MonitorContract {
     static final String SECRET = "canaryContractSecretKey0123456789abcdef";
     private static final Instant T0 = Instant.parse("2020-01-01T00:00:00Z");
     private final FakeAwsServer fake;
-    private final ManualContext context = new ManualContext("aws-contract", SECRET);
+    private final TestContext context = TestContext.at("aws-contract", Instant.now()).withSecretValues(SECRET);
 
     AwsMonitorContractTest() throws Exception {
         fake = FakeAwsServer.start("111111111111");
@@ -53,7 +55,7 @@ class AwsMonitorContractTest extends MonitorContract {
 
     @Override
     protected ScanRequest firstRun() {
-        return new ScanRequest(Optional.empty(), true, context.deadline(Duration.ofMinutes(1)));
+        return new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofMinutes(1), context.nanoTime()));
     }
 
     /** Account 333333333333 no longer lets the monitor assume its role. */

@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.aws;
 
+import java.time.Instant;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
@@ -21,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AwsMonitorProviderTest {
 
-    static final ManualContext CONTEXT = new ManualContext("aws-prod");
+    static final TestContext CONTEXT = TestContext.at("aws-prod", Instant.now());
 
     static YamlPluginConfig config(Map<String, Object> values) {
         return new YamlPluginConfig("monitor", "aws-prod", "aws", values, Path.of("."), n -> null);

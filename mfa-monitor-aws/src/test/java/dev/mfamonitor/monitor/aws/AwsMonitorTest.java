@@ -1,12 +1,14 @@
 package dev.mfamonitor.monitor.aws;
 
+import dev.mfamonitor.testkit.States;
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.core.DiffEngine;
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
 import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
@@ -37,7 +39,7 @@ class AwsMonitorTest {
     static final String SECRET_CANARY = "canary-base-secret-4f9d2c";
 
     FakeAwsServer fake;
-    final ManualContext context = new ManualContext("aws-test", SECRET_CANARY);
+    final TestContext context = TestContext.at("aws-test", Instant.now()).withSecretValues(SECRET_CANARY);
 
     @BeforeEach
     void start() throws Exception {
@@ -55,7 +57,7 @@ class AwsMonitorTest {
 
     Snapshot scan(Map<String, Object> extra, Duration deadline) throws Exception {
         try (AwsMonitor monitor = monitor(extra)) {
-            return monitor.snapshot(new ScanRequest(Optional.empty(), true, context.deadline(deadline)));
+            return monitor.snapshot(new ScanRequest(Optional.empty(), true, Deadline.after(deadline, context.nanoTime())));
         }
     }
 
@@ -312,7 +314,7 @@ class AwsMonitorTest {
 
         // The engine keeps the unseen account's users and reports the gap, instead of reporting them removed.
         DiffEngine.Result diff = new DiffEngine(Policy.defaults()).diff("aws-test",
-                MonitorState.after(first), second, Instant.now(), false);
+                States.after(first), second, Instant.now(), false);
         assertThat(diff.accepted().accounts()).hasSize(6);
         assertThat(diff.events()).extracting(e -> e.type()).containsExactly(EventType.MONITOR_FAILED);
     }

@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.aws;
 
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import com.sun.net.httpserver.HttpServer;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.core.config.YamlPluginConfig;
@@ -29,7 +31,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class SessionTokenNeverLeaksTest {
     static final String SESSION_TOKEN = "IQoJb3JpZ2luX2VjCANARYSESSIONTOKEN0123456789";
     HttpServer server;
-    final ManualContext context = new ManualContext("aws-test");
+    final TestContext context = TestContext.at("aws-test", Instant.now());
 
     @BeforeEach
     void start() throws Exception {
@@ -74,7 +76,7 @@ class SessionTokenNeverLeaksTest {
     void singleAccountFailureMessageHasNoSessionToken() throws Exception {
         try (AwsMonitor monitor = monitor(Map.of("roleArn", "arn:aws:iam::222222222222:role/R"))) {
             Throwable failure = catchThrowable(() -> monitor.snapshot(
-                    new ScanRequest(Optional.empty(), true, context.deadline(Duration.ofSeconds(30)))));
+                    new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofSeconds(30), context.nanoTime()))));
             assertThat(failure).isNotNull();
             assertThat(failure.getMessage()).doesNotContain(SESSION_TOKEN);
         }
@@ -85,7 +87,7 @@ class SessionTokenNeverLeaksTest {
         try (AwsMonitor monitor = monitor(Map.of("accounts", List.of("arn:aws:iam::222222222222:role/R",
                 "arn:aws:iam::333333333333:role/R")))) {
             Throwable failure = catchThrowable(() -> monitor.snapshot(
-                    new ScanRequest(Optional.empty(), true, context.deadline(Duration.ofSeconds(30)))));
+                    new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofSeconds(30), context.nanoTime()))));
             // Both accounts fail: the monitor's message quotes the first gap's reason.
             assertThat(failure).isNotNull();
             assertThat(failure.getMessage()).doesNotContain(SESSION_TOKEN);

@@ -1,5 +1,8 @@
 package dev.mfamonitor.monitor.github;
 
+import java.time.Instant;
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.ScanRequest;
@@ -21,9 +24,11 @@ final class GitHubFixture {
     /** A canary: if it shows up in a message, a fact or a log line, the token leaked. */
     static final String TOKEN = "ghp_CANARY0123456789abcdefTOKEN";
     static final String ORG = "acme";
+    /** A token the fakes may accept as a member's who is not an owner; {@code ${env:MEMBER_TOKEN}}. */
+    static final String MEMBER_TOKEN = "ghp_member_only";
 
     final FakeGitHub fake;
-    final ManualContext context;
+    final TestContext context;
 
     GitHubFixture(FakeGitHub fake) {
         this(fake, TOKEN);
@@ -31,7 +36,7 @@ final class GitHubFixture {
 
     GitHubFixture(FakeGitHub fake, String... secrets) {
         this.fake = fake;
-        this.context = new ManualContext("github-acme", secrets);
+        this.context = TestContext.at("github-acme", Instant.now()).withSecretValues(secrets);
     }
 
     static YamlPluginConfig config(Map<String, Object> values, UnaryOperator<String> environment) {
@@ -44,7 +49,7 @@ final class GitHubFixture {
         values.put("token", "${env:GITHUB_TOKEN}");
         values.put("endpoint", fake.endpoint());
         values.putAll(extra);
-        return config(values, name -> name.equals("GITHUB_TOKEN") ? TOKEN : null);
+        return config(values, name -> name.equals("GITHUB_TOKEN") ? TOKEN : name.equals("MEMBER_TOKEN") ? MEMBER_TOKEN : null);
     }
 
     Monitor monitor() {
@@ -62,19 +67,19 @@ final class GitHubFixture {
     }
 
     ScanRequest first() {
-        return new ScanRequest(Optional.empty(), true, context.deadline(Duration.ofMinutes(2)));
+        return new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofMinutes(2), context.nanoTime()));
     }
 
     ScanRequest first(Duration deadlineIn) {
-        return new ScanRequest(Optional.empty(), true, context.deadline(deadlineIn));
+        return new ScanRequest(Optional.empty(), true, Deadline.after(deadlineIn, context.nanoTime()));
     }
 
     ScanRequest after(Snapshot previous) {
-        return new ScanRequest(Optional.of(previous), false, context.deadline(Duration.ofMinutes(2)));
+        return new ScanRequest(Optional.of(previous), false, Deadline.after(Duration.ofMinutes(2), context.nanoTime()));
     }
 
     ScanRequest after(Snapshot previous, Duration deadlineIn) {
-        return new ScanRequest(Optional.of(previous), false, context.deadline(deadlineIn));
+        return new ScanRequest(Optional.of(previous), false, Deadline.after(deadlineIn, context.nanoTime()));
     }
 
     static int pages(int n) {

@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.github;
 
+import java.time.Instant;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MonitorProvider;
 import dev.mfamonitor.core.config.YamlPluginConfig;
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GitHubMonitorProviderTest {
-    private static final PluginContext CONTEXT = new ManualContext("github-acme", TOKEN);
+    private static final PluginContext CONTEXT = TestContext.at("github-acme", Instant.now()).withSecretValues(TOKEN);
 
     private static YamlPluginConfig config(Map<String, Object> values) {
         return new YamlPluginConfig("monitor", "github-acme", "github", values, Path.of("."),

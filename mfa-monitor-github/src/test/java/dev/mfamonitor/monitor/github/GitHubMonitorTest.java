@@ -1,5 +1,6 @@
 package dev.mfamonitor.monitor.github;
 
+import dev.mfamonitor.testkit.States;
 import dev.mfamonitor.core.DiffEngine;
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.spi.Account;
@@ -7,7 +8,7 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.testkit.github.FakeGitHub;
@@ -60,7 +61,7 @@ class GitHubMonitorTest {
     }
 
     private static List<ChangeEvent> diff(Snapshot before, Snapshot after) {
-        MonitorState state = MonitorState.after(before);
+        MonitorState state = States.after(before);
         return new DiffEngine(Policy.defaults()).diff("github-acme", state, after, after.observedAt(), false).events();
     }
 

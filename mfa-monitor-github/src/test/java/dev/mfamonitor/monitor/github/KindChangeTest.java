@@ -1,5 +1,6 @@
 package dev.mfamonitor.monitor.github;
 
+import dev.mfamonitor.testkit.States;
 import dev.mfamonitor.core.DiffEngine;
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.spi.Account;
@@ -7,7 +8,6 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
-import dev.mfamonitor.spi.MonitorState;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.testkit.github.FakeGitHub;
 import dev.mfamonitor.testkit.github.FakeGitHub.TwoFactor;
@@ -45,7 +45,7 @@ class KindChangeTest {
     }
 
     private static List<ChangeEvent> diff(Snapshot before, Snapshot after) {
-        return new DiffEngine(Policy.defaults()).diff("github-acme", MonitorState.after(before), after, after.observedAt(), false).events();
+        return new DiffEngine(Policy.defaults()).diff("github-acme", States.after(before), after, after.observedAt(), false).events();
     }
 
     /** An outside collaborator without 2FA is made a member, still without 2FA: reported as "MFA enabled". */

@@ -1,5 +1,7 @@
 package com.example.mfa.gitlab;
 
+import java.time.Instant;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Secret;
@@ -29,8 +31,8 @@ final class GitLabFixture {
     }
 
     /** A context whose redactor knows the token and whose sleeper only records. */
-    static ManualContext context() {
-        return new ManualContext("gitlab-corp", TOKEN);
+    static TestContext context() {
+        return TestContext.at("gitlab-corp", Instant.now()).withSecretValues(TOKEN);
     }
 
     static ScanRequest firstRun() {

@@ -1,5 +1,7 @@
 package com.example.mfa.gitlab;
 
+import dev.mfamonitor.testkit.States;
+import dev.mfamonitor.testkit.TestContext;
 import com.example.mfa.gitlab.FakeGitLab.Paging;
 import com.example.mfa.gitlab.FakeGitLab.Request;
 import com.example.mfa.gitlab.FakeGitLab.User;
@@ -10,7 +12,7 @@ import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Snapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -292,7 +294,7 @@ class GitLabMonitorTest {
         GitLabSettings settings = new GitLabSettings(url, Optional.empty(), new dev.mfamonitor.spi.Secret(TOKEN),
                 java.time.Duration.ofSeconds(5));
 
-        ManualContext context = GitLabFixture.context();
+        TestContext context = GitLabFixture.context();
         Throwable thrown = failure(new GitLabMonitor(settings, context));
 
         assertThat(thrown.getMessage()).startsWith("cannot reach GitLab " + url + " for page 1 of the users (ConnectException")
@@ -318,7 +320,7 @@ class GitLabMonitorTest {
         gitlab.twoFactor(7, false);
         Snapshot after = read(monitor(gitlab));
 
-        MonitorState state = MonitorState.after(before);
+        MonitorState state = States.after(before);
         List<ChangeEvent> events = new DiffEngine(Policy.defaults()).diff("gitlab-corp", state, after, after.observedAt(), false).events();
 
         assertThat(events).singleElement().satisfies(event -> {

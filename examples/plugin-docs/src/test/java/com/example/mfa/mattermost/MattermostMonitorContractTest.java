@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** The engine's expectations of every monitor, against a fake Mattermost of 450 users (three pages). */
 class MattermostMonitorContractTest extends MonitorContract {
@@ -33,6 +34,16 @@ class MattermostMonitorContractTest extends MonitorContract {
     @Override
     protected void breakPartOfSource() {
         mattermost.failPage(1, 503);
+    }
+
+    @Override
+    protected Optional<String> secretCanary() {
+        return Optional.of(TOKEN);
+    }
+
+    /** The fake cannot quote the token back: the canary is looked for in what a healthy source gives. */
+    @Override
+    protected void makeSourceEchoTheSecret() {
     }
 
     @AfterEach
