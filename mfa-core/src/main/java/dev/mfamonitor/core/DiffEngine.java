@@ -335,7 +335,8 @@ public final class DiffEngine {
 
     /**
      * A plugin's own notices: each new one (by type, account and subject) is raised once; one still there in the next
-     * snapshot is not news. Only namespaced plugin types may be raised this way: a built-in type is the engine's word.
+     * snapshot is not news. Only namespaced plugin types may be raised this way: a built-in type is the engine's word
+     * (the run engine fails a monitor whose notice has a type its provider did not declare).
      */
     private void noticeEvents(String monitorId, List<Notice> before, Snapshot current, List<ChangeEvent> out) {
         Set<String> seen = new HashSet<>();

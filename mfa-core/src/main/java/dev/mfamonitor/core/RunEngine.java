@@ -58,6 +58,8 @@ public final class RunEngine implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
     private final PluginText text;
+    private final Map<String, List<dev.mfamonitor.spi.EventType>> declaredTypes;
+    private final Map<String, Route> routes;
 
     private RunEngine(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a state store is required");
@@ -70,6 +72,8 @@ public final class RunEngine implements AutoCloseable {
         this.nanoTime = builder.nanoTime;
         this.sleeper = builder.sleeper;
         this.text = new PluginText(builder.redactor);
+        this.declaredTypes = Map.copyOf(builder.eventTypes);
+        this.routes = Map.copyOf(builder.routes);
         if (monitors.isEmpty()) {
             throw new IllegalArgumentException("at least one monitor is required");
         }
@@ -186,8 +190,13 @@ public final class RunEngine implements AutoCloseable {
         }
     }
 
+    private Route route(String notifierId) {
+        return routes.getOrDefault(notifierId, Route.EVERYTHING);
+    }
+
     private ScanStage scanStage() {
-        return new ScanStage(monitors, monitorOrder, text, policy.monitorTimeout());
+        return new ScanStage(monitors, monitorOrder, text, policy.monitorTimeout(),
+                id -> declaredTypes.getOrDefault(id, List.of()));
     }
 
     /** A gap's reason is plugin text that is stored and sent like a failure message: clean it the same way. */
@@ -293,14 +302,15 @@ public final class RunEngine implements AutoCloseable {
         private void abandonStale() {
             Outbox.Abandonment abandonment;
             synchronized (outbox) {
-                abandonment = outbox.abandonStale(start.minus(policy.giveUpAfter()), start, notifierOrder);
+                abandonment = outbox.abandonStale(start.minus(policy.giveUpAfter()), start, notifierOrder,
+                        id -> route(id).acceptsHealth(dev.mfamonitor.spi.EventType.DELIVERY_ABANDONED));
             }
             abandonMarks.addAll(abandonment.marks());
             abandonment.byNotifier().forEach((notifierId, carried) -> {
                 ChangeEvent notice = HealthEvents.deliveryAbandoned(notifierId, carried, policy.giveUpAfter(),
                         Optional.ofNullable(abandonment.lastErrors().get(notifierId)), start);
                 log.error(notice.detail());
-                raise(notice, id -> !id.equals(notifierId));
+                raise(notice, id -> !id.equals(notifierId) && route(id).accepts(notice));
             });
             abandonedAny = !abandonment.marks().isEmpty();
         }
@@ -353,7 +363,7 @@ public final class RunEngine implements AutoCloseable {
         }
 
         private void emit(ChangeEvent event) {
-            raise(event, id -> true);
+            raise(event, id -> route(id).accepts(event));
         }
 
         private void raise(ChangeEvent event, java.util.function.Predicate<String> forNotifier) {
@@ -401,6 +411,8 @@ public final class RunEngine implements AutoCloseable {
         private StateStore store;
         private final Map<String, Monitor> monitors = new LinkedHashMap<>();
         private final Map<String, Notifier> notifiers = new LinkedHashMap<>();
+        private final Map<String, List<dev.mfamonitor.spi.EventType>> eventTypes = new LinkedHashMap<>();
+        private final Map<String, Route> routes = new LinkedHashMap<>();
         private Policy policy = Policy.defaults();
         private Clock clock = Clock.systemUTC();
         private LongSupplier nanoTime = System::nanoTime;
@@ -419,6 +431,21 @@ public final class RunEngine implements AutoCloseable {
         /** Adds a monitor under a unique id; at least one is required. */
         public Builder monitor(String id, Monitor monitor) {
             putUnique(monitors, id, monitor, "monitor");
+            return this;
+        }
+
+        /**
+         * The plugin event types a monitor may raise through {@link Snapshot#notices()}, as its provider declared them
+         * ({@link dev.mfamonitor.spi.MonitorProvider#eventTypes()}); a notice of any other type fails that monitor's run.
+         */
+        public Builder eventTypes(String monitorId, List<dev.mfamonitor.spi.EventType> declared) {
+            eventTypes.put(Objects.requireNonNull(monitorId, "monitorId"), List.copyOf(declared));
+            return this;
+        }
+
+        /** Which events a notifier is sent; {@link Route#EVERYTHING} unless set. */
+        public Builder route(String notifierId, Route route) {
+            routes.put(Objects.requireNonNull(notifierId, "notifierId"), Objects.requireNonNull(route, "route"));
             return this;
         }
 

@@ -1,6 +1,8 @@
 package dev.mfamonitor.core;
 
 import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.spi.EventType;
+import dev.mfamonitor.spi.Notice;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
@@ -38,12 +40,15 @@ final class ScanStage {
     private final List<String> order;
     private final PluginText text;
     private final Duration timeout;
+    private final Function<String, List<EventType>> declared;
 
-    ScanStage(Map<String, Monitor> monitors, List<String> order, PluginText text, Duration timeout) {
+    ScanStage(Map<String, Monitor> monitors, List<String> order, PluginText text, Duration timeout,
+              Function<String, List<EventType>> declared) {
         this.monitors = monitors;
         this.order = order;
         this.text = text;
         this.timeout = timeout;
+        this.declared = declared;
     }
 
     /** Scans every monitor; never throws for a monitor's failure. The outcomes come in configuration order. */
@@ -63,12 +68,30 @@ final class ScanStage {
             }
             for (Map.Entry<String, Future<Snapshot>> entry : futures.entrySet()) {
                 String id = entry.getKey();
-                outcomes.put(id, await(id, entry.getValue(), deadlines.get(id)));
+                outcomes.put(id, checkNotices(id, await(id, entry.getValue(), deadlines.get(id))));
             }
         } finally {
             threads.forEach(ExecutorService::shutdownNow);
         }
         return outcomes;
+    }
+
+    /** A notice of a type its provider did not declare is a bug in the plugin: fail the read, saying which type. */
+    private Outcome checkNotices(String id, Outcome outcome) {
+        if (outcome.snapshot().isEmpty()) {
+            return outcome;
+        }
+        List<EventType> allowed = declared.apply(id);
+        for (Notice notice : outcome.snapshot().get().notices()) {
+            if (!notice.type().declaredByPlugin() || !allowed.contains(notice.type())) {
+                return Outcome.failed("the monitor raised a notice of event type '" + text.clean(notice.type().name())
+                        + "', which its provider does not declare in MonitorProvider.eventTypes()"
+                        + (allowed.isEmpty() ? " (it declares none)" : " (it declares "
+                        + String.join(", ", allowed.stream().map(EventType::name).toList()) + ")")
+                        + "; the plugin needs fixing");
+            }
+        }
+        return outcome;
     }
 
     private Outcome await(String id, Future<Snapshot> future, Deadline deadline) {

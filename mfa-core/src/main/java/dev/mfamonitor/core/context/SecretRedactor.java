@@ -12,9 +12,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
  * The one redactor of a configuration: it learns every secret as plugins read them and removes each in every form a
@@ -29,8 +28,14 @@ public final class SecretRedactor implements Redactor {
     /** A cut tail shorter than this is too likely an ordinary word or a URL's scheme. */
     private static final int MIN_CUT_TAIL = 12;
     private static final String MASK = "****";
+    /**
+     * A longer form (a service account's JSON key, a PEM key) is matched as written, URL-encoded and JSON-escaped:
+     * one alternation per character overflows the regex compiler's stack from about a thousand characters on, and the
+     * compiler's message would spell the secret out.
+     */
+    private static final int MAX_ANY_ENCODING = 256;
 
-    private final List<String> forms = new CopyOnWriteArrayList<>();
+    private final List<Pattern> patterns = new CopyOnWriteArrayList<>();
     private final List<String> values = new CopyOnWriteArrayList<>();
 
     /** Learns a secret; empty values are ignored. */
@@ -44,14 +49,19 @@ public final class SecretRedactor implements Redactor {
             return;
         }
         values.add(value);
-        Set<String> all = new LinkedHashSet<>(formsOf(value));
-        all.removeIf(form -> form.isEmpty() || forms.contains(form));
-        List<String> updated = new ArrayList<>(forms);
-        updated.addAll(all);
+        List<String> forms = new ArrayList<>(new LinkedHashSet<>(formsOf(value)));
         // Longest first, so that a whole secret is masked before one of its fragments.
-        updated.sort(Comparator.comparingInt(String::length).reversed());
-        forms.clear();
-        forms.addAll(updated);
+        forms.sort(Comparator.comparingInt(String::length).reversed());
+        List<Pattern> updated = new ArrayList<>(patterns);
+        for (String form : forms) {
+            if (form.length() > MAX_ANY_ENCODING) {
+                updated.addAll(literalForms(form));
+            } else if (!form.isEmpty()) {
+                updated.add(anyEncoding(form));
+            }
+        }
+        patterns.clear();
+        patterns.addAll(updated);
     }
 
     @Override
@@ -60,31 +70,65 @@ public final class SecretRedactor implements Redactor {
             return text;
         }
         String result = text;
-        for (String form : forms) {
-            if (form.length() < 4 && !values.contains(form)) {
-                continue;
-            }
-            result = replaceIgnoringHexCase(result, form);
+        for (Pattern pattern : patterns) {
+            result = pattern.matcher(result).replaceAll(MASK);
         }
         return maskCutTail(result);
+    }
+
+    /**
+     * A pattern that finds {@code form} with any of its characters written as itself, %-encoded (either case of hex,
+     * as any URL encoder may choose), JSON-escaped ({@code \/}, {@code \u002d}) or, for a space, {@code +}.
+     */
+    private static Pattern anyEncoding(String form) {
+        StringBuilder regex = new StringBuilder();
+        form.codePoints().forEach(cp -> {
+            String literal = new String(Character.toChars(cp));
+            regex.append("(?:").append(Pattern.quote(literal));
+            StringBuilder percent = new StringBuilder();
+            for (byte b : literal.getBytes(StandardCharsets.UTF_8)) {
+                String hex = HexFormat.of().toHexDigits(b);
+                percent.append('%').append('[').append(hex.charAt(0)).append(Character.toUpperCase(hex.charAt(0))).append(']')
+                        .append('[').append(hex.charAt(1)).append(Character.toUpperCase(hex.charAt(1))).append(']');
+            }
+            regex.append('|').append(percent);
+            if (cp < 0x10000) {
+                String u = String.format("%04x", cp);
+                regex.append("|\\\\[uU]");
+                for (char h : u.toCharArray()) {
+                    regex.append('[').append(h).append(Character.toUpperCase(h)).append(']');
+                }
+            }
+            if (cp == '/' || cp == '"' || cp == '\\') {
+                regex.append("|\\\\").append(Pattern.quote(literal));
+            }
+            if (cp == ' ') {
+                regex.append("|\\+");
+            }
+            regex.append(')');
+        });
+        return Pattern.compile(regex.toString());
+    }
+
+    private static List<Pattern> literalForms(String form) {
+        String json = form.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                .replace("\t", "\\t");
+        List<Pattern> literal = new ArrayList<>();
+        for (String variant : new LinkedHashSet<>(List.of(form, json, json.replace("/", "\\/"),
+                URLEncoder.encode(form, StandardCharsets.UTF_8), URLEncoder.encode(form, StandardCharsets.UTF_8).replace("+", "%20")))) {
+            literal.add(Pattern.compile(Pattern.quote(variant)));
+        }
+        return literal;
     }
 
     private static List<String> formsOf(String value) {
         List<String> forms = new ArrayList<>();
         forms.add(value);
-        forms.add(URLEncoder.encode(value, StandardCharsets.UTF_8));
-        forms.add(URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
-        forms.add(percentEveryByte(value));
-        forms.add(jsonEscaped(value));
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         forms.add(Base64.getEncoder().encodeToString(bytes));
         forms.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
         forms.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
-        for (String fragment : urlFragments(value)) {
-            forms.add(fragment);
-            forms.add(jsonEscaped(fragment));
-            forms.add(URLEncoder.encode(fragment, StandardCharsets.UTF_8));
-        }
+        forms.addAll(urlFragments(value));
         return forms;
     }
 
@@ -128,55 +172,6 @@ public final class SecretRedactor implements Redactor {
     private static boolean secretLooking(String fragment) {
         return fragment.length() >= MIN_FRAGMENT
                 && (fragment.length() >= 16 || !fragment.chars().allMatch(c -> c >= 'a' && c <= 'z' || c == '-' || c == '_'));
-    }
-
-    private static String percentEveryByte(String value) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            out.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
-        }
-        return out.toString();
-    }
-
-    private static String jsonEscaped(String value) {
-        StringBuilder out = new StringBuilder();
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '/' -> out.append("\\/");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
-    }
-
-    /** Percent-encodings may come in either case of hex digits; everything else must match exactly. */
-    private static String replaceIgnoringHexCase(String text, String form) {
-        if (form.indexOf('%') < 0) {
-            return text.replace(form, MASK);
-        }
-        String lowerText = text.toLowerCase(Locale.ROOT);
-        String lowerForm = form.toLowerCase(Locale.ROOT);
-        if (lowerText.length() != text.length()) {
-            return text.replace(form, MASK);
-        }
-        StringBuilder out = new StringBuilder();
-        int from = 0;
-        for (int at = lowerText.indexOf(lowerForm); at >= 0; at = lowerText.indexOf(lowerForm, from)) {
-            out.append(text, from, at).append(MASK);
-            from = at + form.length();
-        }
-        return out.append(text.substring(from)).toString();
     }
 
     /** A text cut inside a secret ends in its first characters: mask such a tail when it is long enough to matter. */

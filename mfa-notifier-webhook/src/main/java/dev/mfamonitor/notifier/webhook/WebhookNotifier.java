@@ -100,6 +100,7 @@ final class WebhookNotifier implements Notifier {
         for (WebhookPayload.Part part : parts) {
             DeliveryResult result = post(part, notification);
             if (!(result instanceof DeliveryResult.Delivered)) {
+                LOG.debug("{}: attempt failed: {}", name, result);
                 return result;
             }
         }

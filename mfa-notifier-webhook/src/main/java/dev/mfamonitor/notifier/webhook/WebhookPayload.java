@@ -19,6 +19,9 @@ import java.util.TreeSet;
  * The JSON bodies of one notification, version {@value #SCHEMA_VERSION}; the schema ships as
  * {@code dev/mfamonitor/notifier/webhook/mfa-webhook-v1.schema.json} and the module's README documents it.
  *
+ * <p>Events keep the order of the notification, which is the order they occurred in (oldest first), so that a receiver
+ * that applies them in order ends where the source is; they are never sorted by severity here.
+ *
  * <p>A notification with more events than fit one request is cut, in order, into parts. Each part carries its own
  * delivery id: the notification's id when there is one part, else the notification's id with {@code _pNofM} appended.
  * The same events cut the same way give the same ids in every run, so receivers can drop repeats by id.
@@ -108,6 +111,14 @@ final class WebhookPayload {
         status(node, "currentStatus", event.current());
         node.put("at", event.at().toString());
         node.put("detail", event.detail());
+        // For DELIVERY_ABANDONED: the notifier it is about, and the events that notifier was never told.
+        if (event.notifierId().isPresent()) {
+            node.put("notifierId", event.notifierId().get());
+        } else {
+            node.putNull("notifierId");
+        }
+        ArrayNode carried = node.putArray("carried");
+        event.carried().forEach(inner -> carried.add(event(inner)));
         return node;
     }
 

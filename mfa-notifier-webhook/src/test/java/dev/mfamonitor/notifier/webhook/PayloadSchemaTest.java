@@ -42,7 +42,9 @@ class PayloadSchemaTest {
         List<ChangeEvent> events = new ArrayList<>(NotifierContract.sampleEvents());
         MfaStatus[] statuses = MfaStatus.values();
         int i = 0;
-        for (EventType type : EventType.values()) {
+        List<EventType> types = new ArrayList<>(EventType.builtIns());
+        types.add(EventType.declare("gitlab.TOKEN_WITHOUT_EXPIRY", "Token without expiry", Severity.MEDIUM, false));
+        for (EventType type : types) {
             MfaStatus status = statuses[i % statuses.length];
             Account account = new Account("id-" + i, "name \"quoted\" <" + i + ">", "iam-user", status, "123456789012",
                     Map.of("consoleAccess", "true", "lastUsed", "2026-02-01"));
@@ -51,7 +53,7 @@ class PayloadSchemaTest {
             i++;
         }
         try (Notifier notifier = TestSupport.create(Map.of("url", receiver.url(), "secret", TestSupport.SECRET))) {
-            notifier.deliver(NotifierContract.notificationOf(events));
+            notifier.send(NotifierContract.notificationOf(events));
         }
 
         String body = receiver.acceptedBodies().get(0);
@@ -62,7 +64,7 @@ class PayloadSchemaTest {
     @Test
     void theSchemaRejectsPayloadsThatBreakIt() throws Exception {
         try (Notifier notifier = TestSupport.create(Map.of("url", receiver.url()))) {
-            notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
+            notifier.send(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
         }
         String body = receiver.acceptedBodies().get(0);
         assertThat(TestSupport.violations(schema, body)).isEmpty();
@@ -71,9 +73,13 @@ class PayloadSchemaTest {
         noEvents.remove("events");
         assertThat(TestSupport.violations(schema, noEvents.toString())).singleElement().asString().contains("events");
 
-        ObjectNode unknownType = (ObjectNode) TestSupport.parse(body);
-        ((ObjectNode) unknownType.get("events").get(0)).put("type", "MFA_MAYBE");
-        assertThat(TestSupport.violations(schema, unknownType.toString())).isNotEmpty();
+        ObjectNode badType = (ObjectNode) TestSupport.parse(body);
+        ((ObjectNode) badType.get("events").get(0)).put("type", "mfa maybe");
+        assertThat(TestSupport.violations(schema, badType.toString())).isNotEmpty();
+
+        ObjectNode badSeverity = (ObjectNode) TestSupport.parse(body);
+        ((ObjectNode) badSeverity.get("events").get(0)).put("severity", "SEVERE");
+        assertThat(TestSupport.violations(schema, badSeverity.toString())).isNotEmpty();
 
         ObjectNode newVersion = (ObjectNode) TestSupport.parse(body);
         newVersion.put("schemaVersion", 2);
@@ -84,21 +90,43 @@ class PayloadSchemaTest {
         assertThat(TestSupport.violations(schema, dottedId.toString())).isNotEmpty();
     }
 
-    /** Adding an event type, a severity or a status to the SPI must come with a schema update. */
+    /**
+     * Issue 12 item 18: the README and the schema promise that a release may add fields without a new schemaVersion;
+     * a body with fields this schema does not describe, at every level, still validates against the shipped v1 schema.
+     */
     @Test
-    void theSchemaListsEveryTypeSeverityAndStatusOfTheSpi() throws Exception {
+    void aBodyWithFieldsAddedAtEveryLevelStillValidates() throws Exception {
+        try (Notifier notifier = TestSupport.create(Map.of("url", receiver.url()))) {
+            notifier.send(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
+        }
+        ObjectNode later = (ObjectNode) TestSupport.parse(receiver.acceptedBodies().get(0));
+        later.put("addedLater", "x");
+        ((ObjectNode) later.get("part")).put("addedLater", 1);
+        ((ObjectNode) later.get("run")).putObject("addedLater").put("nested", true);
+        ObjectNode event = (ObjectNode) later.get("events").get(0);
+        event.put("addedLater", "x");
+        ((ObjectNode) event.get("account")).put("addedLater", "x");
+        ((ObjectNode) later.get("events").get(2)).put("type", "MFA_SOMETHING_NEW");
+
+        assertThat(TestSupport.violations(schema, later.toString())).isEmpty();
+    }
+
+    /** Adding a severity or a status to the SPI must come with a schema update; every built-in type is documented. */
+    @Test
+    void theSchemaListsEverySeverityStatusAndBuiltInTypeOfTheSpi() throws Exception {
         JsonNode file;
         try (var in = getClass().getResourceAsStream(TestSupport.SCHEMA_RESOURCE)) {
             file = TestSupport.JSON.readTree(in);
         }
         JsonNode event = file.get("$defs").get("event").get("properties");
-        assertThat(texts(event.get("type").get("enum")))
-                .containsExactlyElementsOf(Arrays.stream(EventType.values()).map(Enum::name).toList());
+        assertThat(texts(event.get("type").get("examples")))
+                .containsExactlyElementsOf(EventType.builtIns().stream().map(EventType::name).toList());
         assertThat(texts(event.get("severity").get("enum")))
                 .containsExactlyElementsOf(Arrays.stream(Severity.values()).map(Enum::name).toList());
         List<String> statuses = new ArrayList<>(Arrays.stream(MfaStatus.values()).map(Enum::name).toList());
         statuses.add("null");
         assertThat(texts(file.get("$defs").get("status").get("enum"))).containsExactlyElementsOf(statuses);
+        assertThat(file.toString()).as("no level refuses added fields").doesNotContain("\"additionalProperties\":false");
     }
 
     private static List<String> texts(JsonNode array) {

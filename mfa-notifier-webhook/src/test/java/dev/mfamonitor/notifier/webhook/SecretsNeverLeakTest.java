@@ -4,7 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.testkit.NotifierContract;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * that echoes the request back, redirects, a dead receiver, bad configuration.
  */
 class SecretsNeverLeakTest {
-    private static final String SECRET_CANARY = "canary-signing-secret-5d1b8e2f9a";
+    private static final String SECRET_CANARY = "whsec_" + java.util.Base64.getEncoder()
+            .encodeToString("canary-signing-secret-5d1b8e2f9a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     private static final String HEADER_CANARY = "canary-header-token-0c4a77";
     private static final String PATH_CANARY = "canary-path-token-93be1d";
     private static final String QUERY_CANARY = "canary-query-token-6f02aa";
@@ -45,6 +46,7 @@ class SecretsNeverLeakTest {
     void start() throws Exception {
         logs.start();
         root().addAppender(logs);
+        root().setLevel(ch.qos.logback.classic.Level.DEBUG);
         receiver = FakeWebhookReceiver.start(FakeWebhookReceiver.keyOf(SECRET_CANARY));
         notifier = TestSupport.create(Map.of(
                 "url", receiver.url("/hooks/" + PATH_CANARY + "?token=" + QUERY_CANARY),
@@ -58,6 +60,7 @@ class SecretsNeverLeakTest {
         notifier.close();
         receiver.close();
         root().detachAppender(logs);
+        root().setLevel(ch.qos.logback.classic.Level.INFO);
     }
 
     @Test
@@ -92,6 +95,7 @@ class SecretsNeverLeakTest {
     void noConfigurationErrorShowsASecret() {
         List<Map<String, Object>> bad = List.of(
                 Map.of("url", "https://siem.example.com/x", "secret", SECRET_CANARY.substring(0, 20)),
+                Map.of("url", "https://siem.example.com/x", "secret", SECRET_CANARY.substring(6)),
                 Map.of("url", "https://siem.example.com/x", "secret", "whsec_" + SECRET_CANARY),
                 Map.of("url", "https://siem.example.com/x", "headers", Map.of("X-Token", HEADER_CANARY + "\n")),
                 Map.of("url", "htps:/siem.example.com/" + PATH_CANARY),
@@ -107,11 +111,12 @@ class SecretsNeverLeakTest {
 
     private void attempt(Duration within) {
         Notification notification = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
-                Instant.now().plus(within));
-        try {
-            notifier.deliver(notification);
-        } catch (DeliveryException e) {
-            record(e);
+                Deadline.after(within, System::nanoTime));
+        DeliveryResult result = notifier.send(notification);
+        if (result instanceof DeliveryResult.Transient failure) {
+            seen.add(failure.reason());
+        } else if (result instanceof DeliveryResult.Permanent failure) {
+            seen.add(failure.reason());
         }
     }
 

@@ -26,8 +26,11 @@ class SignatureTest {
     private static final String WHSEC_SIGNATURE = "v1,sDRfKZIkb4WTugmObcAwXH5ZSs1Em8yZopmEADKcDok=";
 
     @Test
-    void aPlainTextSecretSignsWithItsUtf8Bytes() {
-        assertThat(key(TEXT_SECRET).sign(ID, TIMESTAMP, BODY.getBytes(StandardCharsets.UTF_8))).isEqualTo(TEXT_SIGNATURE);
+    void aPlainTextSecretConvertedToWhsecSignsExactlyAsItsUtf8BytesDid() {
+        // The conversion the refusal message gives: whsec_ and the base64 of the same bytes; receivers need not change.
+        String converted = "whsec_" + java.util.Base64.getEncoder().encodeToString(TEXT_SECRET.getBytes(StandardCharsets.UTF_8));
+        assertThat(key(converted).sign(ID, TIMESTAMP, BODY.getBytes(StandardCharsets.UTF_8))).isEqualTo(TEXT_SIGNATURE);
+        assertThat(SigningKey.parse(TEXT_SECRET).key()).as("plain text itself is refused").isEmpty();
     }
 
     @Test
@@ -65,9 +68,11 @@ class SignatureTest {
 
     @Test
     void aSecretNeedsAtLeast24Bytes() {
-        assertThat(SigningKey.parse("x".repeat(24)).key()).isPresent();
-        assertThat(SigningKey.parse("x".repeat(23)).problem()).contains("is 23 bytes long; a signing secret needs at least 24"
-                + " bytes (192 bits), such as the output of 'openssl rand -base64 32' prefixed with whsec_");
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        assertThat(SigningKey.parse("whsec_" + base64.encodeToString(new byte[24])).key()).isPresent();
+        assertThat(SigningKey.parse("whsec_" + base64.encodeToString(new byte[23])).problem()).contains("is 23 bytes "
+                + "long; a signing secret needs at least 24 bytes (192 bits), such as echo \"whsec_$(openssl rand "
+                + "-base64 32)\" gives");
         // 44 characters of text, but they encode only 16 bytes.
         assertThat(SigningKey.parse("whsec_AAECAwQFBgcICQoLDA0ODw==").problem()).hasValueSatisfying(
                 problem -> assertThat(problem).startsWith("is 16 bytes long"));

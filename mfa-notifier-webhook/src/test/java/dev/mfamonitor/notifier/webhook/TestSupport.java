@@ -7,48 +7,84 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.mfamonitor.spi.Backoff;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.Notifier;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.testkit.TestContext;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Shared pieces of the webhook tests. */
 final class TestSupport {
-    /** 31 bytes of plain text: a valid signing secret. */
-    static final String SECRET = "correct-horse-battery-staple-42";
-    /** A backoff short enough that retry tests run in milliseconds. */
-    static final Backoff FAST = new Backoff(Duration.ofMillis(2), Duration.ofMillis(10));
+    /** The key bytes of the tests' signing secret, as text: 31 bytes. */
+    static final String KEY_TEXT = "correct-horse-battery-staple-42";
+    /** The signing secret as the notifier takes it: whsec_ and the base64 of the key bytes. */
+    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(KEY_TEXT.getBytes(StandardCharsets.UTF_8));
     static final String SCHEMA_RESOURCE = "/dev/mfamonitor/notifier/webhook/mfa-webhook-v1.schema.json";
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The wall time the tests' contexts start at: 2026-03-02T09:00:07Z. */
+    static final Instant NOW = Instant.parse("2026-03-02T09:00:07Z");
 
     private TestSupport() {
     }
 
-    static PluginConfig config(Map<String, ?> values) {
-        return config(values, Map.of());
+    /**
+     * A notifier block as YAML gives it. Every string value is passed as {@code ${env:...}} for keys read as secrets
+     * ({@code url}, {@code secret}, header values), as a real configuration must.
+     */
+    static YamlPluginConfig config(Map<String, ?> values) {
+        Map<String, Object> block = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            if ((key.equals("url") || key.equals("secret")) && value instanceof String text) {
+                env.put("V_" + key, text);
+                block.put(key, "${env:V_" + key + "}");
+            } else if (key.equals("headers") && value instanceof Map<?, ?> headers) {
+                Map<String, Object> refs = new LinkedHashMap<>();
+                headers.forEach((name, headerValue) -> {
+                    String var = "H_" + env.size();
+                    env.put(var, String.valueOf(headerValue));
+                    refs.put(String.valueOf(name), "${env:" + var + "}");
+                });
+                block.put(key, refs);
+            } else {
+                block.put(key, value);
+            }
+        });
+        return new YamlPluginConfig("notifier", "siem", "webhook", block, Path.of("").toAbsolutePath(), env::get);
     }
 
-    static PluginConfig config(Map<String, ?> values, Map<String, String> environment) {
-        return new PluginConfig("notifier", "siem", "webhook", values, Path.of("").toAbsolutePath(), environment::get);
+    /** A context as the engine gives it: its redactor knows every secret of {@code values}. */
+    static TestContext context(Map<String, ?> values) {
+        TestContext context = TestContext.at("siem", NOW);
+        values.forEach((key, value) -> {
+            if (key.equals("url") || key.equals("secret")) {
+                context.withSecretValues(String.valueOf(value));
+            } else if (key.equals("headers") && value instanceof Map<?, ?> headers) {
+                headers.values().forEach(v -> context.withSecretValues(String.valueOf(v)));
+            }
+        });
+        return context;
     }
 
     static Notifier create(Map<String, ?> values) {
-        return new WebhookNotifierProvider().create(config(values), FAST, Clock.systemUTC());
+        return create(values, context(values));
     }
 
-    static Notifier create(Map<String, ?> values, Backoff backoff, Clock clock) {
-        return new WebhookNotifierProvider().create(config(values), backoff, clock);
+    /** Creates through the provider and checks, as the runner does, that every key was read. */
+    static Notifier create(Map<String, ?> values, TestContext context) {
+        YamlPluginConfig config = config(values);
+        Notifier notifier = new WebhookNotifierProvider().create(config, context);
+        config.requireAllUsed();
+        return notifier;
     }
 
     static JsonNode parse(String body) {
@@ -74,30 +110,5 @@ final class TestSupport {
     /** The schema's complaints about a body, as text; empty when it is valid. */
     static List<String> violations(Schema schema, String body) {
         return schema.validate(body, InputFormat.JSON).stream().map(Error::toString).toList();
-    }
-
-    /** A clock that moves one second forward each time it is read, so that every attempt has its own timestamp. */
-    static final class SteppingClock extends Clock {
-        private final Instant start;
-        private final AtomicLong reads = new AtomicLong();
-
-        SteppingClock(Instant start) {
-            this.start = start;
-        }
-
-        @Override
-        public Instant instant() {
-            return start.plusSeconds(reads.getAndIncrement());
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

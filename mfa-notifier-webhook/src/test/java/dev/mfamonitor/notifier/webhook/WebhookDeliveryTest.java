@@ -3,14 +3,15 @@ package dev.mfamonitor.notifier.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.Backoff;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Notifier;
 import dev.mfamonitor.testkit.NotifierContract;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.testkit.webhook.FakeWebhookReceiver;
 import dev.mfamonitor.testkit.webhook.FakeWebhookReceiver.Answer;
 import dev.mfamonitor.testkit.webhook.FakeWebhookReceiver.ReceivedRequest;
@@ -19,9 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +30,8 @@ import java.util.TreeMap;
 
 import static dev.mfamonitor.notifier.webhook.TestSupport.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** What a receiver sees, and what the notifier does with each answer. */
+/** What a receiver sees, and what one attempt comes to for each answer. The engine retries; the notifier never does. */
 class WebhookDeliveryTest {
     private final FakeWebhookReceiver receiver;
     private final List<Notifier> notifiers = new ArrayList<>();
@@ -49,15 +46,16 @@ class WebhookDeliveryTest {
         receiver.close();
     }
 
-    @Test
-    void aDeliveryIsOneSignedJsonPostWithTheStandardWebhooksHeaders() throws Exception {
-        Instant now = Instant.parse("2026-03-02T09:00:07Z");
-        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET,
-                "headers", Map.of("X-Tenant", "acme")), TestSupport.FAST, Clock.fixed(now, java.time.ZoneOffset.UTC));
-        Notification notification = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
-                now.plusSeconds(60));
+    private static Notification notification() {
+        return NotifierContract.notificationOf(NotifierContract.sampleEvents());
+    }
 
-        notifier.deliver(notification);
+    @Test
+    void aDeliveryIsOneSignedJsonPostWithTheStandardWebhooksHeaders() {
+        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET, "headers", Map.of("X-Tenant", "acme")));
+        Notification notification = notification();
+
+        assertThat(notifier.send(notification)).isEqualTo(DeliveryResult.delivered());
 
         assertThat(receiver.requests()).hasSize(1);
         ReceivedRequest request = receiver.requests().get(0);
@@ -81,7 +79,8 @@ class WebhookDeliveryTest {
         assertThat(first.toString()).isEqualTo("{\"id\":\"" + carol.id() + "\",\"type\":\"MFA_DISABLED\","
                 + "\"title\":\"MFA disabled\",\"severity\":\"HIGH\",\"monitor\":\"github-acme\",\"service\":\"github\","
                 + "\"account\":{\"id\":\"1001\",\"name\":\"carol\",\"kind\":\"member\",\"scope\":\"\",\"facts\":{}},"
-                + "\"previousStatus\":\"ENABLED\",\"currentStatus\":\"DISABLED\",\"at\":\"2026-03-02T09:00:00Z\",\"detail\":\"\"}");
+                + "\"previousStatus\":\"ENABLED\",\"currentStatus\":\"DISABLED\",\"at\":\"2026-03-02T09:00:00Z\",\"detail\":\"\","
+                + "\"notifierId\":null,\"carried\":[]}");
         JsonNode failure = body.get("events").get(3);
         assertThat(failure.get("type").asText()).isEqualTo("MONITOR_FAILED");
         assertThat(failure.get("account").isNull()).isTrue();
@@ -89,11 +88,50 @@ class WebhookDeliveryTest {
         assertThat(failure.get("detail").asText()).startsWith("IAM answered AccessDenied");
     }
 
+    /** Issue 12 item 48: machine payloads keep the order of occurrence; a receiver applying them in order ends right. */
     @Test
-    void withoutASecretRequestsCarryIdAndTimestampButNoSignature() throws Exception {
+    void eventsKeepTheOrderOfTheNotificationAndAreNeverSortedBySeverity() {
+        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
+        Account dave = new Account("7", "dave", "member", MfaStatus.DISABLED);
+        ChangeEvent olderEnabled = ChangeEvent.builder(EventType.MFA_ENABLED, "github-acme", "github",
+                NotifierContract.SAMPLE_TIME).account(dave.withMfa(MfaStatus.ENABLED)).previous(MfaStatus.DISABLED).build();
+        ChangeEvent newerDisabled = ChangeEvent.builder(EventType.MFA_DISABLED, "github-acme", "github",
+                NotifierContract.SAMPLE_TIME.plusSeconds(3600)).account(dave).previous(MfaStatus.ENABLED).build();
+        ChangeEvent baseline = NotifierContract.sourceEvent("aws-prod", "aws", EventType.BASELINE, "b", "1 account");
+
+        assertThat(notifier.send(NotifierContract.notificationOf(List.of(baseline, olderEnabled, newerDisabled))))
+                .isEqualTo(DeliveryResult.delivered());
+
+        JsonNode events = TestSupport.parse(receiver.acceptedBodies().get(0)).get("events");
+        assertThat(events).extracting(e -> e.get("type").asText())
+                .containsExactly("BASELINE", "MFA_ENABLED", "MFA_DISABLED");
+    }
+
+    /** A DELIVERY_ABANDONED notice names the notifier and carries the events it was never told, in full. */
+    @Test
+    void anAbandonmentNoticeCarriesTheNotifierAndTheEvents() {
+        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
+        ChangeEvent lost = NotifierContract.sampleEvents().get(0);
+        ChangeEvent notice = ChangeEvent.builder(EventType.DELIVERY_ABANDONED, "", "mfa-monitor",
+                NotifierContract.SAMPLE_TIME).notifierId("pager").carried(List.of(lost))
+                .detail("1 event(s) for notifier 'pager' could not be delivered within 72h").build();
+
+        assertThat(notifier.send(NotifierContract.notificationOf(List.of(notice)))).isEqualTo(DeliveryResult.delivered());
+
+        String body = receiver.acceptedBodies().get(0);
+        JsonNode event = TestSupport.parse(body).get("events").get(0);
+        assertThat(event.get("notifierId").asText()).isEqualTo("pager");
+        assertThat(event.get("carried")).hasSize(1);
+        assertThat(event.get("carried").get(0).get("id").asText()).isEqualTo(lost.id());
+        assertThat(event.get("carried").get(0).get("account").get("name").asText()).isEqualTo("carol");
+        assertThat(TestSupport.violations(TestSupport.schema(), body)).isEmpty();
+    }
+
+    @Test
+    void withoutASecretRequestsCarryIdAndTimestampButNoSignature() {
         Notifier notifier = notifier(Map.of("url", receiver.url()));
 
-        notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
+        assertThat(notifier.send(notification())).isEqualTo(DeliveryResult.delivered());
 
         ReceivedRequest request = receiver.requests().get(0);
         assertThat(request.header("webhook-signature")).isEmpty();
@@ -102,81 +140,91 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void aWrongSecretIsCaughtByTheReceiver() throws Exception {
-        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", "another-secret-of-enough-bytes"));
+    void aWrongSecretIsCaughtByTheReceiver() {
+        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret",
+                "whsec_" + java.util.Base64.getEncoder().encodeToString("another-secret-of-enough-bytes".getBytes())));
 
-        notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
+        notifier.send(notification());
 
         assertThat(receiver.requests()).extracting(ReceivedRequest::signature).containsExactly(SignatureCheck.INVALID);
     }
 
     @Test
-    void retriesKeepTheWebhookIdAndSignEachAttemptWithItsOwnTimestamp() throws Exception {
-        Instant start = Instant.parse("2026-03-02T09:00:00Z");
-        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET), TestSupport.FAST,
-                new TestSupport.SteppingClock(start));
-        Notification notification = Notification.of(start, NotifierContract.sampleEvents(), start.plusSeconds(3600));
+    void everyAttemptKeepsTheWebhookIdAndIsSignedWithItsOwnTimestamp() {
+        Map<String, Object> values = Map.of("url", receiver.url(), "secret", SECRET);
+        TestContext context = TestSupport.context(values);
+        Notifier notifier = notifier(values, context);
+        Notification notification = notification();
         receiver.enqueue(Answer.status(503), Answer.status(500), Answer.status(200));
 
-        notifier.deliver(notification);
+        // The engine's retries: three attempts, time passing between them.
+        assertThat(notifier.send(notification)).isInstanceOf(DeliveryResult.Transient.class);
+        context.advance(Duration.ofSeconds(2));
+        assertThat(notifier.send(notification)).isInstanceOf(DeliveryResult.Transient.class);
+        context.advance(Duration.ofSeconds(5));
+        assertThat(notifier.send(notification)).isEqualTo(DeliveryResult.delivered());
 
         List<ReceivedRequest> requests = receiver.requests();
         assertThat(requests).extracting(ReceivedRequest::status).containsExactly(503, 500, 200);
         assertThat(requests).extracting(r -> r.header("webhook-id").orElseThrow()).containsOnly(notification.id());
-        assertThat(requests).extracting(r -> r.header("webhook-timestamp").orElseThrow()).doesNotHaveDuplicates();
+        assertThat(requests).extracting(r -> r.header("webhook-timestamp").orElseThrow())
+                .containsExactly("1772442007", "1772442009", "1772442014");
         assertThat(requests).extracting(ReceivedRequest::signature).containsOnly(SignatureCheck.VALID);
         assertThat(requests).extracting(ReceivedRequest::body).containsOnly(requests.get(0).body());
     }
 
-    /**
-     * Every status from 200 to 599, as the receiver's first answer (later answers are 200): delivered at once, retried,
-     * or a permanent failure after one request.
-     */
+    /** Every status from 200 to 599 as the receiver's answer: delivered, transient or permanent, after one request. */
     @Test
     void everyStatusFrom200To599IsClassified() {
         Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
-        Map<Integer, String> expected = new TreeMap<>();
-        Map<Integer, String> observed = new TreeMap<>();
+        Map<Integer, String> wrong = new TreeMap<>();
         for (int status = 200; status <= 599; status++) {
-            expected.put(status, status <= 299 ? "delivered"
-                    : status == 408 || status == 429 || status >= 500 ? "retried" : "permanent");
+            String expected = status <= 299 ? "Delivered"
+                    : status == 408 || status == 429 || status >= 500 ? "Transient" : "Permanent";
             receiver.reset();
             receiver.enqueue(Answer.status(status));
-            String outcome;
-            try {
-                notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
-                outcome = receiver.requests().size() == 1 ? "delivered" : receiver.requests().size() == 2 ? "retried"
-                        : "delivered after " + receiver.requests().size() + " requests";
-            } catch (DeliveryException e) {
-                outcome = e.permanent() && receiver.requests().size() == 1 ? "permanent"
-                        : "failed (permanent=" + e.permanent() + ") after " + receiver.requests().size() + ": " + e.getMessage();
+            DeliveryResult result = notifier.send(notification());
+            String observed = result.getClass().getSimpleName();
+            if (!observed.equals(expected) || receiver.requests().size() != 1) {
+                wrong.put(status, observed + " after " + receiver.requests().size() + " requests (expected " + expected + ")");
             }
-            observed.put(status, outcome);
         }
-
-        Map<Integer, String> wrong = new TreeMap<>();
-        observed.forEach((status, outcome) -> {
-            if (!outcome.equals(expected.get(status))) {
-                wrong.put(status, outcome + " (expected " + expected.get(status) + ")");
-            }
-        });
         assertThat(wrong).as("statuses handled against the rules").isEmpty();
-        assertThat(observed).hasSize(400);
+    }
+
+    @Test
+    void retryAfterIsReadFromSecondsAndFromAnHttpDate() {
+        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
+        receiver.enqueue(Answer.status(429).withRetryAfter("120"),
+                Answer.status(503).withRetryAfter("Mon, 02 Mar 2026 09:01:07 GMT"), Answer.status(503).withRetryAfter("soon"));
+
+        assertThat(((DeliveryResult.Transient) notifier.send(notification())).retryAfter()).contains(Duration.ofSeconds(120));
+        assertThat(((DeliveryResult.Transient) notifier.send(notification())).retryAfter()).contains(Duration.ofSeconds(60));
+        assertThat(((DeliveryResult.Transient) notifier.send(notification())).retryAfter()).isEmpty();
+    }
+
+    @Test
+    void aTransientFailureSaysWhatTheReceiverAnswered() {
+        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
+        receiver.enqueue(Answer.status(503).withBody("down for maintenance\n\u001b[2Jnow").withRetryAfter("30"));
+        Notification notification = notification();
+
+        assertThat(notifier.send(notification)).isEqualTo(DeliveryResult.retryAfter("notifier 'siem' (type webhook): "
+                + "delivery " + notification.id() + " to " + receiver.url("") + " failed: the receiver answered 503 "
+                + "'down for maintenance [2Jnow' and asked to retry after 30 s; the events stay pending",
+                Duration.ofSeconds(30)));
     }
 
     @Test
     void aPermanentFailureSaysWhatTheReceiverAnsweredAndWhatToDo() {
         Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
         receiver.enqueue(Answer.status(401).withBody("{\"error\":\"bad signature\"}"));
+        Notification notification = notification();
 
-        DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                () -> notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents())));
-
-        assertThat(e.permanent()).isTrue();
-        String origin = receiver.url("");
-        assertThat(e.getMessage()).startsWith("notifier 'siem' (type webhook): delivery msg_")
-                .endsWith(" to " + origin + " failed: the receiver answered 401 '{\"error\":\"bad signature\"}'; the receiver"
-                        + " refused the credentials: check the signing secret and the headers it expects");
+        assertThat(notifier.send(notification)).isEqualTo(DeliveryResult.permanent("notifier 'siem' (type webhook): "
+                + "delivery " + notification.id() + " to " + receiver.url("") + " failed: the receiver answered 401 "
+                + "'{\"error\":\"bad signature\"}'; the receiver refused the credentials: check the signing secret and "
+                + "the headers it expects"));
     }
 
     @Test
@@ -187,12 +235,12 @@ class WebhookDeliveryTest {
                 receiver.reset();
                 receiver.enqueue(Answer.redirect(status, elsewhere.url("/stolen?token=x")));
 
-                DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                        () -> notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents())));
+                DeliveryResult result = notifier.send(notification());
 
-                assertThat(e.permanent()).as("%s is permanent", status).isTrue();
-                assertThat(e.getMessage()).endsWith("failed: the receiver answered " + status + " (a redirect to "
-                        + elsewhere.url("") + "); redirects are never followed: set url to the address the receiver really serves");
+                assertThat(result).as("%s is permanent", status).isInstanceOf(DeliveryResult.Permanent.class);
+                assertThat(((DeliveryResult.Permanent) result).reason()).endsWith("failed: the receiver answered " + status
+                        + " (a redirect to " + elsewhere.url("") + "); redirects are never followed: set url to the "
+                        + "address the receiver really serves");
                 assertThat(receiver.requests()).as("requests to the configured url").hasSize(1);
             }
             assertThat(elsewhere.requests()).as("requests to the redirect target").isEmpty();
@@ -200,51 +248,27 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void retryAfterIsHonouredEvenWhenItMeansGivingUpForThisRun() {
-        // The standard backoff would retry within half a second and succeed; the server asked for two minutes,
-        // which is past the deadline, so the notifier must stop and leave the events pending.
-        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET), Backoff.standard(), Clock.systemUTC());
-        receiver.enqueue(Answer.status(429).withRetryAfter("120"), Answer.status(200));
-        Notification notification = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
-                Instant.now().plusSeconds(10));
+    void aReceiverSlowerThanTheDeadlineEndsTheAttemptByIt() {
+        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
+        receiver.enqueue(Answer.status(200).after(Duration.ofSeconds(3)));
+        Notification soon = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
+                Deadline.after(Duration.ofMillis(300), System::nanoTime));
 
-        DeliveryException e = catchThrowableOfType(DeliveryException.class, () -> notifier.deliver(notification));
+        long start = System.nanoTime();
+        DeliveryResult result = notifier.send(soon);
 
-        assertThat(e.permanent()).isFalse();
-        assertThat(e.getMessage()).contains("was not delivered by the run's deadline after 1 attempt(s); last: the receiver"
-                + " answered 429 and asked to retry after 120 s. The events stay pending and are sent again in the next run");
-        assertThat(receiver.requests()).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_800));
+        assertThat(result).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(((DeliveryResult.Transient) result).reason()).contains("the receiver could not be reached (");
     }
 
     @Test
-    void aRetryAfterWithinTheDeadlineIsWaitedFor() throws Exception {
-        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET), Backoff.standard(), Clock.systemUTC());
-        receiver.enqueue(Answer.status(503).withRetryAfter("1"), Answer.status(200));
-
-        notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
-
-        assertThat(receiver.requests()).extracting(ReceivedRequest::status).containsExactly(503, 200);
-    }
-
-    @Test
-    void aReceiverSlowerThanTheTimeoutIsRetried() throws Exception {
-        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET, "timeout", "PT0.3S"));
-        receiver.enqueue(Answer.status(200).after(Duration.ofSeconds(3)), Answer.status(200));
-
-        notifier.deliver(NotifierContract.notificationOf(NotifierContract.sampleEvents()));
-
-        List<ReceivedRequest> requests = receiver.requests();
-        assertThat(requests).hasSize(2);
-        assertThat(requests.get(1).header("webhook-id")).isEqualTo(requests.get(0).header("webhook-id"));
-    }
-
-    @Test
-    void aLargeRunIsSplitIntoSignedRequestsThatEachMatchTheSchema() throws Exception {
+    void aLargeRunIsSplitIntoSignedRequestsThatEachMatchTheSchema() {
         Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET, "maxEventsPerRequest", 100));
         List<ChangeEvent> events = manyEvents(250);
         Notification notification = NotifierContract.notificationOf(events);
 
-        notifier.deliver(notification);
+        assertThat(notifier.send(notification)).isEqualTo(DeliveryResult.delivered());
 
         List<ReceivedRequest> requests = receiver.accepted();
         assertThat(requests).extracting(r -> r.header("webhook-id").orElseThrow()).containsExactly(
@@ -263,68 +287,41 @@ class WebhookDeliveryTest {
             json.get("events").forEach(event -> deliveredIds.add(event.get("id").asText()));
         }
         assertThat(deliveredIds).containsExactlyElementsOf(events.stream().map(ChangeEvent::id).toList());
-        assertThat(requests).extracting(r -> TestSupport.parse(r.body()).get("events").size()).containsExactly(100, 100, 50);
 
-        // The next run cuts the same events the same way: the same ids, so the receiver can drop what it already has.
+        // The next attempt cuts the same events the same way: the same ids, so the receiver can drop what it has.
         receiver.reset();
-        notifier.deliver(NotifierContract.notificationOf(events));
+        notifier.send(NotifierContract.notificationOf(events));
         assertThat(receiver.accepted()).extracting(r -> r.header("webhook-id").orElseThrow()).containsExactly(
                 notification.id() + "_p1of3", notification.id() + "_p2of3", notification.id() + "_p3of3");
     }
 
     @Test
-    void aPartThatFailsForGoodStopsTheRestAndFailsTheNotification() {
+    void aPartThatFailsStopsTheRestAndFailsTheAttempt() {
         Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET, "maxEventsPerRequest", 100));
         receiver.enqueue(Answer.status(200), Answer.status(413));
 
-        DeliveryException e = catchThrowableOfType(DeliveryException.class,
-                () -> notifier.deliver(NotifierContract.notificationOf(manyEvents(250))));
+        DeliveryResult result = notifier.send(NotifierContract.notificationOf(manyEvents(250)));
 
-        assertThat(e.permanent()).isTrue();
-        assertThat(e.getMessage()).contains(": part 2 of 3 (msg_").endsWith("failed: the receiver answered 413;"
-                + " the body was too large: lower maxEventsPerRequest (now 100)");
+        assertThat(result).isInstanceOf(DeliveryResult.Permanent.class);
+        assertThat(((DeliveryResult.Permanent) result).reason()).contains(": part 2 of 3 (msg_")
+                .endsWith("failed: the receiver answered 413; the body was too large: lower maxEventsPerRequest (now 100)");
         assertThat(receiver.requests()).hasSize(2);
     }
 
     @Test
-    void aReceiverDownForThreeRunsGetsTheEventsOnceInTheFourth() throws Exception {
+    void aReceiverThatIsDownIsTransientAndTheSameIdGoesOutOnceItIsBack() {
         Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
-        List<ChangeEvent> events = NotifierContract.sampleEvents();
+        Notification notification = notification();
         receiver.goDown();
 
-        for (int run = 1; run <= 3; run++) {
-            // Each run offers the same pending events again, with its own deadline.
-            Notification pending = Notification.of(NotifierContract.SAMPLE_TIME, events, Instant.now().plusMillis(300));
-            DeliveryException e = catchThrowableOfType(DeliveryException.class, () -> notifier.deliver(pending));
-            assertThat(e.permanent()).as("run %s failure is permanent", run).isFalse();
-            assertThat(e.getMessage()).as("run %s", run).contains("was not delivered by the run's deadline after ")
-                    .contains("last: the receiver could not be reached (")
-                    .endsWith("The events stay pending and are sent again in the next run");
-        }
-        int attemptsWhileDown = receiver.requests().size();
+        DeliveryResult down = notifier.send(notification);
+
+        assertThat(down).isInstanceOf(DeliveryResult.Transient.class);
+        assertThat(((DeliveryResult.Transient) down).reason()).contains("failed: the receiver could not be reached (");
         receiver.comeUp();
-
-        Notification fourth = Notification.of(NotifierContract.SAMPLE_TIME, events, Instant.now().plusSeconds(60));
-        notifier.deliver(fourth);
-
-        assertThat(attemptsWhileDown).as("attempts while down").isGreaterThanOrEqualTo(3);
-        assertThat(receiver.requests().subList(0, attemptsWhileDown)).extracting(ReceivedRequest::status).containsOnly(-1);
+        assertThat(notifier.send(notification)).isEqualTo(DeliveryResult.delivered());
+        assertThat(receiver.requests()).extracting(r -> r.header("webhook-id").orElseThrow()).containsOnly(notification.id());
         assertThat(receiver.accepted()).hasSize(1);
-        assertThat(receiver.accepted().get(0).header("webhook-id")).hasValue(fourth.id());
-        assertThat(receiver.requests()).extracting(r -> r.header("webhook-id").orElseThrow()).containsOnly(fourth.id());
-    }
-
-    @Test
-    void aReceiverAlwaysFailingIsRetriedOnlyUntilTheDeadline() {
-        Notifier notifier = notifier(Map.of("url", receiver.url(), "secret", SECRET));
-        receiver.answerByDefault(Answer.status(502));
-        Notification notification = Notification.of(NotifierContract.SAMPLE_TIME, NotifierContract.sampleEvents(),
-                Instant.now().plusMillis(1500));
-
-        assertThatThrownBy(() -> notifier.deliver(notification))
-                .isInstanceOf(DeliveryException.class)
-                .hasMessageContaining("last: the receiver answered 502.");
-        assertThat(receiver.requests().size()).as("attempts").isGreaterThan(1);
     }
 
     private static List<ChangeEvent> manyEvents(int count) {
@@ -340,11 +337,11 @@ class WebhookDeliveryTest {
     }
 
     private Notifier notifier(Map<String, ?> values) {
-        return notifier(values, TestSupport.FAST, Clock.systemUTC());
+        return notifier(values, TestSupport.context(values));
     }
 
-    private Notifier notifier(Map<String, ?> values, Backoff backoff, Clock clock) {
-        Notifier notifier = TestSupport.create(values, backoff, clock);
+    private Notifier notifier(Map<String, ?> values, TestContext context) {
+        Notifier notifier = TestSupport.create(values, context);
         notifiers.add(notifier);
         return notifier;
     }

@@ -76,7 +76,7 @@ public record PostgresSettings(String url, Optional<String> username, Optional<S
         if (authorityStart > 0) {
             int end = indexOfAny(url, authorityStart, "/?");
             if (url.substring(authorityStart, end < 0 ? url.length() : end).contains("@")) {
-                return "carries credentials before '@'; remove them: give the role as 'username' and the password as"
+                return "carries credentials before '@'; remove them: give the role as 'username', and give the password as"
                         + " 'password' (a secret, such as ${env:MFA_PG_PASSWORD})";
             }
         }

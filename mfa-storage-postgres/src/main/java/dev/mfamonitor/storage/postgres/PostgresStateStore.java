@@ -163,6 +163,26 @@ public final class PostgresStateStore implements StateStore {
                 + " at once or within about a minute");
     }
 
+    /** The server process of the held lock's session; for tests. */
+    synchronized int lockSessionPid() {
+        if (held == null || held.closed) {
+            throw new IllegalStateException("no lock is held");
+        }
+        return held.pid;
+    }
+
+    /** A setting of the held lock's session ({@code SHOW name}); for tests. */
+    synchronized String lockSessionSetting(String name) throws SQLException {
+        if (held == null || held.closed) {
+            throw new IllegalStateException("no lock is held");
+        }
+        try (Statement statement = held.connection.createStatement();
+             ResultSet row = statement.executeQuery("SHOW " + name)) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
     // ---- load
 
     @Override

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +82,65 @@ class DeployFilesTest {
         String[] parts = jobs.get(0).trim().split("\\s+", 7);
         assertThat(validSchedule(String.join(" ", List.of(parts).subList(0, 5)))).as("schedule of " + jobs.get(0)).isTrue();
         assertThat(parts[5]).as("the user of an /etc/cron.d line").isEqualTo("mfa-monitor");
-        assertThat(parts[6]).contains("java -jar " + JAR + " run --plugins " + PLUGINS + " --config /etc/mfa-monitor/mfa-monitor.yaml")
+        assertThat(parts[6]).contains("-jar " + JAR + " run --plugins " + PLUGINS + " --config /etc/mfa-monitor/mfa-monitor.yaml")
                 .doesNotContain("%"); // cron turns an unescaped % into a newline
+        // Output goes to syslog: no log file, so no log directory that nothing creates.
+        assertThat(parts[6]).endsWith("2>&1 | logger -t mfa-monitor").doesNotContain(">>").doesNotContain("> /");
+        // Secrets come from files the configuration names, not from an environment file sourced on the line.
+        assertThat(parts[6]).doesNotContain("/etc/mfa-monitor/env").doesNotContain("set -a");
+    }
+
+    @Test
+    void theConfigurationsWatchGitHubAndAwsAlertToSlackAndReadEverySecretFromAFile() throws Exception {
+        Map<String, String> secretDirectories = Map.of(
+                "mfa-monitor.yaml", "/etc/mfa-monitor/secrets/",
+                "systemd/mfa-monitor.yaml", "/run/credentials/mfa-monitor.service/",
+                "kubernetes/cronjob.yaml", "/run/secrets/mfa-monitor/");
+        for (Map.Entry<String, String> entry : secretDirectories.entrySet()) {
+            JsonNode config = configuration(entry.getKey());
+            assertThat(config.path("monitors")).extracting(m -> m.path("type").asText()).as(entry.getKey())
+                    .containsExactly("github", "aws");
+            assertThat(config.path("notifiers")).extracting(n -> n.path("type").asText()).as(entry.getKey())
+                    .containsExactly("slack", "console");
+            assertThat(config.path("state").path("path").asText()).isEqualTo("/var/lib/mfa-monitor/mfa-state.json");
+            assertThat(secretFiles(config)).as("secrets of " + entry.getKey()).containsExactly(
+                    entry.getValue() + "github-token", entry.getValue() + "aws-access-key-id",
+                    entry.getValue() + "aws-secret-access-key", entry.getValue() + "slack-webhook-url");
+        }
+    }
+
+    /** The files the secret keys read, in order; fails on a secret that is not a ${file:} reference. */
+    static List<String> secretFiles(JsonNode config) {
+        List<String> files = new ArrayList<>();
+        Set<String> secretKeys = Set.of("token", "accessKeyId", "secretAccessKey", "webhookUrl", "privateKey", "url", "secret");
+        for (String list : List.of("monitors", "notifiers")) {
+            for (JsonNode plugin : config.path(list)) {
+                plugin.fields().forEachRemaining(field -> {
+                    if (secretKeys.contains(field.getKey())) {
+                        Matcher m = Pattern.compile("\\$\\{file:([^}]+)}").matcher(field.getValue().asText());
+                        assertThat(m.matches()).as(field.getKey() + " is read from a file").isTrue();
+                        files.add(m.group(1));
+                    }
+                });
+            }
+        }
+        return files;
+    }
+
+    private JsonNode configuration(String file) throws Exception {
+        YAMLMapper yaml = new YAMLMapper();
+        if (file.startsWith("kubernetes/")) {
+            return yaml.readTree(kubernetes().get(1).path("data").path("mfa-monitor.yaml").asText());
+        }
+        return yaml.readTree(read(file));
+    }
+
+    private static List<JsonNode> kubernetes() throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(DEPLOY.resolve("kubernetes/cronjob.yaml").toFile())) {
+            new YAMLMapper().readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+        }
+        return documents;
     }
 
     @Test
@@ -109,14 +165,54 @@ class DeployFilesTest {
     }
 
     @Test
+    void systemdAnalyzeSecurityRatesTheServiceBelowThree(@TempDir Path dir) throws Exception {
+        Path service = Files.copy(DEPLOY.resolve("systemd/mfa-monitor.service"), dir.resolve("mfa-monitor.service"));
+        Path output = dir.resolve("security.out");
+        Process process = new ProcessBuilder("systemd-analyze", "security", "--offline=yes", "--no-pager", service.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String said = Files.readString(output);
+
+        Matcher level = Pattern.compile("Overall exposure level for mfa-monitor\\.service: (\\d+\\.\\d)").matcher(said);
+        assertThat(level.find()).as(said).isTrue();
+        assertThat(Double.parseDouble(level.group(1))).as(said).isLessThan(3.0);
+        assertThat(process.exitValue()).isZero();
+    }
+
+    @Test
+    void theServiceIsSandboxedAndGetsItsSecretsAsCredentials() throws Exception {
+        Map<String, String> service = unitKeys(read("systemd/mfa-monitor.service"));
+        assertThat(service).containsEntry("Service.CapabilityBoundingSet", "").containsEntry("Service.AmbientCapabilities", "")
+                .containsEntry("Service.UMask", "0077").containsEntry("Service.NoNewPrivileges", "yes")
+                .containsEntry("Service.ProtectSystem", "strict").containsEntry("Service.SystemCallArchitectures", "native")
+                .doesNotContainKey("Service.EnvironmentFile").doesNotContainKey("Service.Environment");
+        assertThat(unitValues(read("systemd/mfa-monitor.service"), "SystemCallFilter")).startsWith("@system-service");
+
+        // Every file the configuration reads is a credential of the unit, loaded from /etc/mfa-monitor/credentials/.
+        List<String> credentials = unitValues(read("systemd/mfa-monitor.service"), "LoadCredential");
+        List<String> expected = new ArrayList<>();
+        for (String file : secretFiles(configuration("systemd/mfa-monitor.yaml"))) {
+            String name = file.substring("/run/credentials/mfa-monitor.service/".length());
+            expected.add(name + ":/etc/mfa-monitor/credentials/" + name);
+        }
+        assertThat(credentials).containsExactlyElementsOf(expected);
+    }
+
+    /** Every value of a key that may be repeated (LoadCredential=, SystemCallFilter=), in order. */
+    private static List<String> unitValues(String unit, String key) {
+        return unit.lines().map(String::trim).filter(line -> line.startsWith(key + "="))
+                .map(line -> line.substring(key.length() + 1)).toList();
+    }
+
+    @Test
     void theServiceRunsTheJarFromTheTimerAsAnUnprivilegedUser() throws IOException {
         Map<String, String> service = unitKeys(read("systemd/mfa-monitor.service"));
         Map<String, String> timer = unitKeys(read("systemd/mfa-monitor.timer"));
 
         assertThat(service).containsEntry("Service.Type", "oneshot").containsEntry("Service.User", "mfa-monitor")
                 .containsEntry("Service.StateDirectory", "mfa-monitor")
-                .containsEntry("Service.ExecStart", "/usr/bin/java -jar " + JAR + " run --plugins " + PLUGINS
-                        + " --config /etc/mfa-monitor/mfa-monitor.yaml");
+                .containsEntry("Service.ExecStart", "/usr/bin/java -XX:+ExitOnOutOfMemoryError -jar " + JAR
+                        + " run --plugins " + PLUGINS + " --config /etc/mfa-monitor/mfa-monitor.yaml");
         assertThat(timer).containsEntry("Timer.Unit", "mfa-monitor.service").containsEntry("Install.WantedBy", "timers.target");
     }
 
@@ -136,11 +232,8 @@ class DeployFilesTest {
 
     @Test
     void theKubernetesCronJobParsesAndKeepsSecretsAndStateWhereTheConfigExpectsThem() throws Exception {
-        List<JsonNode> documents = new ArrayList<>();
+        List<JsonNode> documents = kubernetes();
         YAMLMapper yaml = new YAMLMapper();
-        try (var parser = new YAMLFactory().createParser(DEPLOY.resolve("kubernetes/cronjob.yaml").toFile())) {
-            yaml.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
-        }
         assertThat(documents).extracting(d -> d.path("kind").asText())
                 .containsExactly("PersistentVolumeClaim", "ConfigMap", "CronJob");
         JsonNode claim = documents.get(0);
@@ -159,11 +252,9 @@ class DeployFilesTest {
         assertThat(pod.path("containers")).hasSize(1);
         JsonNode container = pod.path("containers").get(0);
 
-        // Secrets only from a Secret, never as a literal value.
-        assertThat(container.path("env")).isNotEmpty().allSatisfy(env -> {
-            assertThat(env.has("value")).as("literal value of " + env.path("name")).isFalse();
-            assertThat(env.path("valueFrom").path("secretKeyRef").path("name").asText()).isEqualTo("mfa-monitor-secrets");
-        });
+        // No secret in the environment: the Secret is mounted as files.
+        assertThat(container.has("env")).as("env").isFalse();
+        assertThat(container.has("envFrom")).as("envFrom").isFalse();
 
         // Every mount names a volume; the state volume is the claim above.
         Map<String, JsonNode> volumes = new LinkedHashMap<>();
@@ -179,10 +270,15 @@ class DeployFilesTest {
         assertThat(mounts).containsKey(stateDir);
         assertThat(volumes.get(mounts.get(stateDir)).path("persistentVolumeClaim").path("claimName").asText())
                 .isEqualTo(claim.path("metadata").path("name").asText());
-        Set<String> envNames = new HashSet<>();
-        container.path("env").forEach(e -> envNames.add(e.path("name").asText()));
-        assertThat(config.path("monitors").get(0).path("token").asText()).isEqualTo("${env:GITLAB_TOKEN}");
-        assertThat(envNames).contains("GITLAB_TOKEN");
+        // Its secrets are files of the Secret's volume; the Secret's keys are the file names (see the kubectl line).
+        JsonNode secretVolume = volumes.get(mounts.get("/run/secrets/mfa-monitor"));
+        assertThat(secretVolume.path("secret").path("secretName").asText()).isEqualTo("mfa-monitor-secrets");
+        String header = read("kubernetes/cronjob.yaml");
+        for (String file : secretFiles(config)) {
+            String key = Path.of(file).getFileName().toString();
+            assertThat(Path.of(file).getParent().toString()).isEqualTo("/run/secrets/mfa-monitor");
+            assertThat(header).contains("--from-file=" + key + "=./" + key);
+        }
 
         // The arguments name the config where the ConfigMap is mounted, and the image's plugin directory.
         List<String> args = new ArrayList<>();
@@ -190,6 +286,50 @@ class DeployFilesTest {
         assertThat(args).containsExactly("run", "--plugins", PLUGINS, "--config", "/etc/mfa-monitor/mfa-monitor.yaml");
         assertThat(volumes.get(mounts.get("/etc/mfa-monitor")).path("configMap").path("name").asText())
                 .isEqualTo(configMap.path("metadata").path("name").asText());
+    }
+
+    /**
+     * The Pod Security Standard "restricted" (Kubernetes 1.25+), checked field by field: what the admission controller
+     * of a namespace labelled pod-security.kubernetes.io/enforce=restricted would refuse.
+     */
+    @Test
+    void theCronJobPodPassesPodSecurityRestricted() throws Exception {
+        JsonNode pod = kubernetes().get(2).path("spec").path("jobTemplate").path("spec").path("template").path("spec");
+
+        assertThat(pod.path("automountServiceAccountToken").isBoolean()).isTrue();
+        assertThat(pod.path("automountServiceAccountToken").asBoolean()).as("automountServiceAccountToken").isFalse();
+        for (String host : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            assertThat(pod.path(host).asBoolean(false)).as(host).isFalse();
+        }
+        JsonNode podSecurity = pod.path("securityContext");
+        assertThat(podSecurity.path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(podSecurity.path("runAsUser").asInt()).isPositive();
+        assertThat(podSecurity.path("seccompProfile").path("type").asText()).isEqualTo("RuntimeDefault");
+        // Only the volume types "restricted" allows.
+        Set<String> allowedVolumes = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+                "persistentVolumeClaim", "projected", "secret");
+        for (JsonNode volume : pod.path("volumes")) {
+            List<String> types = new ArrayList<>();
+            volume.fieldNames().forEachRemaining(types::add);
+            types.remove("name");
+            assertThat(allowedVolumes).as("volume " + volume.path("name")).containsAll(types);
+        }
+        List<JsonNode> containers = new ArrayList<>();
+        pod.path("containers").forEach(containers::add);
+        pod.path("initContainers").forEach(containers::add);
+        assertThat(containers).isNotEmpty().allSatisfy(container -> {
+            JsonNode security = container.path("securityContext");
+            assertThat(security.path("allowPrivilegeEscalation").isBoolean()).isTrue();
+            assertThat(security.path("allowPrivilegeEscalation").asBoolean()).isFalse();
+            assertThat(security.path("privileged").asBoolean(false)).isFalse();
+            assertThat(security.path("capabilities").path("drop")).extracting(JsonNode::asText).contains("ALL");
+            assertThat(security.path("capabilities").path("add")).allSatisfy(cap ->
+                    assertThat(cap.asText()).isEqualTo("NET_BIND_SERVICE"));
+            assertThat(security.path("runAsUser").asInt(1)).as("runAsUser").isNotZero();
+            String seccomp = security.path("seccompProfile").path("type").asText("RuntimeDefault");
+            assertThat(seccomp).isIn("RuntimeDefault", "Localhost");
+            assertThat(container.path("ports")).allSatisfy(port -> assertThat(port.has("hostPort")).isFalse());
+        });
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.mfamonitor.examples.embedding;
 
+// README.md shows the lines between each "README:" marker and the next "README: end" (ReadmeSnippetTest checks it).
+// README: imports
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.core.RunReport;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+// README: end
 
 /**
  * An application that watches the MFA status of its own user directory with mfa-core, without YAML or the runner.
@@ -56,6 +59,7 @@ public final class EmbeddingExample {
 
     /** Two runs over the state file: a baseline, then bob switches MFA off. Returns the second run's exit code. */
     int run(Path stateFile) {
+        // README: engine
         // A monitor is one method: read the source, return everything in it. A lambda will do.
         Monitor users = request -> {
             Map<String, Map.Entry<String, Boolean>> sorted = new TreeMap<>(directory);
@@ -93,5 +97,6 @@ public final class EmbeddingExample {
             out.println("run 2: exit " + second.exitCode().code() + ", " + second.newEvents().size() + " event(s)");
             return second.exitCode().code();
         }
+        // README: end
     }
 }
