@@ -210,7 +210,8 @@ public final class FileStateStore implements StateStore {
     /** Temporary files of killed runs: under the lock no run of this store is writing one. */
     private void removeStaleTemporaryFiles(Target target) throws IOException {
         String prefix = target.temporaryPrefix();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(target.directory, prefix + "*")) {
+        DirectoryStream.Filter<Path> ours = file -> file.getFileName().toString().startsWith(prefix);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(target.directory, ours)) {
             for (Path file : files) {
                 if (!Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(file);
@@ -232,7 +233,7 @@ public final class FileStateStore implements StateStore {
             return loaded.state;
         } catch (OutOfMemoryError e) {
             throw new IOException("ran out of memory reading " + describeFile() + " (" + sizeOf(path) + "): give the JVM"
-                    + " a larger heap (java -Xmx...; about 500 MB per million accounts)", e);
+                    + " a larger heap (java -Xmx...; the state alone takes about 30 MB per 100,000 accounts)", e);
         } catch (Error e) {
             throw failure("reading", e);
         }

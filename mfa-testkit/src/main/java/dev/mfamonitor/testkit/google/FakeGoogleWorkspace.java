@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  *
  * <p>The token endpoint ({@code POST /token}, the {@code token_uri} of {@link #serviceAccountKeyJson()}) takes the
  * JWT-bearer grant and checks it as Google does: an RS256 signature by the service account's key (the key pair is made
- * when the fake starts; no private key is ever stored), {@code iss} = the service account, {@code aud} =
+ * when the first fake of the JVM starts; no private key is ever stored in the repository), {@code iss} = the service account, {@code aud} =
  * {@code https://oauth2.googleapis.com/token}, {@code scope} = the read-only users scope, {@code iat} not in the future
  * and {@code exp} after now and at most an hour after {@code iat}, {@code sub} = an existing user. It answers Google's
  * documented bodies: {@code 401 unauthorized_client} when delegation (or the scope) is not granted, {@code 400
@@ -93,9 +93,25 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
     private volatile boolean adminCanReadUsers = true;
     private volatile boolean echoCredentials;
     private volatile String redirectTo;
+    private volatile long latencyMillis;
     private int tokenRequests;
     private int listRequests;
     private int getRequests;
+
+    /** One key pair per JVM, made when the first fake starts: a 2048-bit key takes a good part of a second. */
+    private static final class KeyHolder {
+        static final KeyPair PAIR = generate();
+
+        private static KeyPair generate() {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                return generator.generateKeyPair();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK cannot make an RSA key pair", e);
+            }
+        }
+    }
 
     private record Issued(String subject, Instant expires) {
     }
@@ -103,15 +119,15 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
     private record Failure(int status, String reason, String message) {
     }
 
-    private FakeGoogleWorkspace() throws IOException {
-        KeyPair pair;
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            pair = generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK cannot make an RSA key pair", e);
+    static {
+        // The JDK server's small answers otherwise meet Nagle's algorithm and delayed ACKs: about 40 ms each on Linux.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+    }
+
+    private FakeGoogleWorkspace() throws IOException {
+        KeyPair pair = KeyHolder.PAIR;
         publicKey = pair.getPublic();
         privateKeyPem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
@@ -127,7 +143,7 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a fake with no users on a free loopback port; the service account's key pair is made now. */
+    /** Starts a fake with no users on a free loopback port (the service account's key pair is made with the JVM's first fake). */
     public static FakeGoogleWorkspace start() {
         try {
             return new FakeGoogleWorkspace();
@@ -294,6 +310,12 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
         return this;
     }
 
+    /** Each answer comes this much later, as over a real network; for benchmarks (tests replace time instead). */
+    public FakeGoogleWorkspace latency(java.time.Duration latency) {
+        this.latencyMillis = latency.toMillis();
+        return this;
+    }
+
     /** Every Directory API answer is a redirect to {@code location} (a proxy's login page, say). */
     public FakeGoogleWorkspace redirectTo(String location) {
         this.redirectTo = location;
@@ -359,6 +381,14 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             log.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (path.equals("/token") && exchange.getRequestMethod().equals("POST")) {
                 token(exchange);
             } else if (path.equals(USERS_PATH) && exchange.getRequestMethod().equals("GET")) {
