@@ -38,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -77,7 +78,8 @@ public final class FakeEntra implements AutoCloseable {
     public enum Kind { TOKEN, REPORT, REPORT_ROW, USERS, USER, SECURITY_DEFAULTS, CONDITIONAL_ACCESS, OTHER }
 
     /** One incoming request, for scripting and for assertions. */
-    public record Request(Kind kind, String method, String path, Map<String, String> query, Optional<String> bearer) {
+    public record Request(Kind kind, String method, String path, Map<String, String> query, Optional<String> bearer,
+                          String body) {
         /** A query parameter or "". */
         public String param(String name) {
             return query.getOrDefault(name, "");
@@ -122,7 +124,7 @@ public final class FakeEntra implements AutoCloseable {
         }
     }
 
-    private record Script(Predicate<Request> when, AtomicInteger remaining, Reply reply) {
+    private record Script(Predicate<Request> when, AtomicInteger remaining, Function<Request, Reply> reply) {
     }
 
     private record Window(int permits, Duration length, boolean retryAfter, Deque<Instant> recent) {
@@ -352,6 +354,12 @@ public final class FakeEntra implements AutoCloseable {
      * {@code times < 0} for every one. Scripts are tried in the order given.
      */
     public FakeEntra script(Predicate<Request> when, int times, Reply reply) {
+        scripts.add(new Script(when, new AtomicInteger(times), request -> reply));
+        return this;
+    }
+
+    /** Like {@link #script(Predicate, int, Reply)}, the answer made from the request (a server that echoes it, say). */
+    public FakeEntra script(Predicate<Request> when, int times, Function<Request, Reply> reply) {
         scripts.add(new Script(when, new AtomicInteger(times), reply));
         return this;
     }
@@ -409,7 +417,8 @@ public final class FakeEntra implements AutoCloseable {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             Optional<String> bearer = authorization != null && authorization.startsWith("Bearer ")
                     ? Optional.of(authorization.substring(7)) : Optional.empty();
-            Request request = new Request(kindOf(exchange.getRequestMethod(), path), exchange.getRequestMethod(), path, query, bearer);
+            Request request = new Request(kindOf(exchange.getRequestMethod(), path), exchange.getRequestMethod(), path, query,
+                    bearer, body);
             requests.add(request);
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
@@ -457,7 +466,7 @@ public final class FakeEntra implements AutoCloseable {
             if (script.when().test(request)) {
                 int left = script.remaining().getAndUpdate(n -> n > 0 ? n - 1 : n);
                 if (left != 0) {
-                    return Optional.of(script.reply());
+                    return Optional.of(script.reply().apply(request));
                 }
             }
         }
