@@ -1,14 +1,10 @@
 package dev.mfamonitor.benchmarks;
 
-import dev.mfamonitor.core.DiffEngine;
-import dev.mfamonitor.core.Policy;
-import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.MonitorState;
-import dev.mfamonitor.spi.OutboxEntry;
 import dev.mfamonitor.spi.StateUnreadableException;
-import dev.mfamonitor.spi.StoredState;
+import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.StoredState;
 import dev.mfamonitor.storage.file.FileStateStore;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,19 +25,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The real {@link FileStateStore} saving and loading the state of one monitor of N accounts (GitHub-shaped, 5% without
- * MFA) plus the outbox of a run in which 1% changed. A save is the whole durable write: JSON, temporary file, fsync,
- * atomic rename, directory fsync; {@code writeAndForceOnly} is the disk's share of it. The setup prints the bytes on
- * disk.
+ * The real {@link FileStateStore} committing, loading and marking the state of one monitor of N accounts (GitHub-shaped,
+ * 5% without MFA) plus the outbox of a run in which 1% changed, for three notifiers ({@link StateWorkload}). A commit is
+ * the whole durable write: JSON, temporary file, fsync, atomic rename, directory fsync; a mark is one notifier's marks
+ * appended to the journal and fsynced; {@code writeAndForceOnly} is the disk's share of a commit. The setup prints the
+ * bytes on disk. {@link StateRunBenchmark} measures one whole run (load, commit, three marks) and the heap a load needs.
  *
  * <p>The state file lives under {@code -Dmfa.bench.dir} (default: java.io.tmpdir); fsync figures mean something only
  * where that is a real disk, not a tmpfs.
@@ -60,43 +54,52 @@ public class StateStoreBenchmark {
     public int accounts;
 
     private Path directory;
-    private FileStateStore store;
+    private StateWorkload workload;
+    private FileStateStore committed;
     private FileStateStore written;
-    private StoredState state;
+    private FileStateStore marked;
+    private RunCommit commit;
+    private List<DeliveryMark> marks;
     private byte[] fileBytes;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, StateUnreadableException {
-        DiffWorkload workload = new DiffWorkload(accounts);
-        DiffEngine.Result result = new DiffEngine(Policy.defaults())
-                .diff("github-acme", workload.state, workload.current, DiffWorkload.NOW, false);
-        List<OutboxEntry> outbox = new ArrayList<>();
-        for (ChangeEvent event : result.events()) {
-            outbox.add(new OutboxEntry(event, DiffWorkload.NOW, Map.of()));
-        }
-        MonitorState monitor = new MonitorState(Optional.of(result.accepted()), 0, Optional.empty(), result.alertedAt());
-        state = new StoredState(Map.of("github-acme", monitor), outbox);
-
+        workload = new StateWorkload(accounts);
+        commit = workload.commit(1, StoredState.EMPTY);
+        marks = workload.marks(1, "slack");
         Path base = Path.of(System.getProperty("mfa.bench.dir", System.getProperty("java.io.tmpdir")));
         directory = Files.createTempDirectory(Files.createDirectories(base), "mfa-state-bench");
-        store = new FileStateStore(directory.resolve("saved/mfa-state.json"));
+        committed = new FileStateStore(directory.resolve("committed/mfa-state.json"));
         written = new FileStateStore(directory.resolve("loaded/mfa-state.json"));
-        written.save(state);
-        StoredState back = written.load();
-        if (!back.equals(state)) {
+        written.commit(commit);
+        if (!written.load().equals(workload.state(1))) {
             throw new IllegalStateException("the state read back differs from the state written");
         }
-        fileBytes = Files.readAllBytes(written.path());
-        System.out.printf("%n[state] %,d accounts, %,d outbox entries: %,d bytes on disk (%s)%n", accounts, outbox.size(),
-                Files.size(written.path()), written.path());
+        fileBytes = Files.readAllBytes(directory.resolve("loaded/mfa-state.json"));
+        System.out.printf("%n[state] %,d accounts, %,d outbox entries: %,d bytes on disk%n", accounts,
+                commit.newEntries().size(), fileBytes.length);
     }
 
+    /** A fresh state for the marks of each iteration, so that the journal does not grow across iterations. */
+    @Setup(Level.Iteration)
+    public void freshMarkedState() throws IOException {
+        marked = new FileStateStore(directory.resolve("marked-" + System.nanoTime() + "/mfa-state.json"));
+        marked.commit(commit);
+    }
+
+    /** Writes the whole state of run 1 over itself: what a run's one commit costs. */
     @Benchmark
-    public void save() throws IOException {
-        store.save(state);
+    public void commit() throws IOException {
+        committed.commit(commit);
     }
 
-    /** The disk's share of a save: the same bytes written and forced, without JSON, rename or directory fsync. */
+    /** One notifier's marks for every entry of the run: an append to the journal and an fsync. */
+    @Benchmark
+    public void mark() throws IOException {
+        marked.mark(marks);
+    }
+
+    /** The disk's share of a commit: the same bytes written and forced, without JSON, rename or directory fsync. */
     @Benchmark
     public void writeAndForceOnly() throws IOException {
         try (FileChannel channel = FileChannel.open(directory.resolve("raw.bin"), StandardOpenOption.CREATE,

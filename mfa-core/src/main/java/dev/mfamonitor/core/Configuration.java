@@ -36,18 +36,22 @@ public final class Configuration {
     private static final Set<String> EXCEPTION_KEYS = Set.of("monitor", "account", "reason", "expires");
     private static final Set<String> GUARD_KEYS = Set.of("minChanges", "fraction");
     private static final Set<String> RETRY_KEYS = Set.of("initialBackoff", "maxBackoff", "maxAttempts", "grace");
+    private static final Set<String> ROUTE_KEYS = Set.of("minSeverity", "types", "monitors", "excludeTypes");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private final YamlPluginConfig state;
     private final List<YamlPluginConfig> monitors;
     private final List<YamlPluginConfig> notifiers;
     private final Policy policy;
+    private final Map<String, Route> routes;
 
-    private Configuration(YamlPluginConfig state, List<YamlPluginConfig> monitors, List<YamlPluginConfig> notifiers, Policy policy) {
+    private Configuration(YamlPluginConfig state, List<YamlPluginConfig> monitors, List<YamlPluginConfig> notifiers, Policy policy,
+                          Map<String, Route> routes) {
         this.state = state;
         this.monitors = List.copyOf(monitors);
         this.notifiers = List.copyOf(notifiers);
         this.policy = policy;
+        this.routes = Map.copyOf(routes);
     }
 
     /**
@@ -71,11 +75,13 @@ public final class Configuration {
             throw new ConfigException(source + ": 'state' is required, for example state: { type: file, path: ./state/mfa-state.json }");
         }
         YamlPluginConfig state = plugin("state", "state", map(stateBlock, source + ": state"), source, baseDirectory, environment, null);
-        List<YamlPluginConfig> monitors = plugins("monitor", root.get("monitors"), source, baseDirectory, environment, ids);
+        List<YamlPluginConfig> monitors = plugins("monitor", root.get("monitors"), source, baseDirectory, environment, ids, null);
         if (monitors.isEmpty()) {
             throw new ConfigException(source + ": 'monitors' must list at least one monitor");
         }
-        List<YamlPluginConfig> notifiers = plugins("notifier", root.get("notifiers"), source, baseDirectory, environment, ids);
+        Map<String, Object> routeBlocks = new LinkedHashMap<>();
+        List<YamlPluginConfig> notifiers = plugins("notifier", root.get("notifiers"), source, baseDirectory, environment, ids,
+                routeBlocks);
         if (notifiers.isEmpty()) {
             throw new ConfigException(source + ": 'notifiers' must list at least one notifier; without one, alerts would "
                     + "have nowhere to go (use type: console to print them)");
@@ -83,7 +89,82 @@ public final class Configuration {
         Set<String> monitorIds = new HashSet<>();
         monitors.forEach(m -> monitorIds.add(m.id()));
         Policy policy = policy(root.get("policy"), source, monitorIds);
-        return new Configuration(state, monitors, notifiers, policy);
+        Map<String, Route> routes = new LinkedHashMap<>();
+        routeBlocks.forEach((id, block) -> routes.put(id, route(block, source + ": notifier '" + id + "': route", monitorIds)));
+        requireDeliverable(source, monitors, notifiers, routes);
+        return new Configuration(state, monitors, notifiers, policy, routes);
+    }
+
+    /** The route of each notifier that has one; the others are sent everything. */
+    public Map<String, Route> routes() {
+        return routes;
+    }
+
+    /** {@code route:} of a notifier block. */
+    private static Route route(Object block, String where, Set<String> monitorIds) {
+        Map<String, Object> values = map(block, where);
+        for (String key : values.keySet()) {
+            if (!ROUTE_KEYS.contains(key)) {
+                throw new ConfigException(where + ": unknown key '" + key + "'; known: " + String.join(", ", new java.util.TreeSet<>(ROUTE_KEYS)));
+            }
+        }
+        Optional<dev.mfamonitor.spi.Severity> minSeverity = Optional.empty();
+        if (values.get("minSeverity") != null) {
+            String text = String.valueOf(values.get("minSeverity")).trim();
+            try {
+                minSeverity = Optional.of(dev.mfamonitor.spi.Severity.valueOf(text.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ": minSeverity '" + text + "' is not a severity; use critical, high, medium, low or info");
+            }
+        }
+        Set<String> known = new java.util.TreeSet<>();
+        dev.mfamonitor.spi.EventType.builtIns().forEach(t -> known.add(t.name()));
+        Set<String> types = names(values.get("types"), where + ": types", name -> known.contains(name) || name.contains("."),
+                "is not an event type; known: " + String.join(", ", known) + " (or a plugin's namespaced type)");
+        Set<String> excluded = names(values.get("excludeTypes"), where + ": excludeTypes", name -> known.contains(name) || name.contains("."),
+                "is not an event type; known: " + String.join(", ", known) + " (or a plugin's namespaced type)");
+        Set<String> monitors = names(values.get("monitors"), where + ": monitors", monitorIds::contains,
+                "is not a configured monitor; monitors: " + String.join(", ", new java.util.TreeSet<>(monitorIds)));
+        return new Route(minSeverity, types, monitors, excluded);
+    }
+
+    private static Set<String> names(Object value, String where, java.util.function.Predicate<String> valid, String problem) {
+        if (value == null) {
+            return Set.of();
+        }
+        List<?> list = value instanceof List<?> l ? l : List.of(value);
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (Object element : list) {
+            String name = String.valueOf(element).trim();
+            if (!valid.test(name)) {
+                throw new ConfigException(where + ": '" + name + "' " + problem);
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    /**
+     * An event type that no notifier's route can ever accept would be raised and silently dropped: refuse the
+     * configuration, naming the types (issue 16).
+     */
+    private static void requireDeliverable(String source, List<YamlPluginConfig> monitors, List<YamlPluginConfig> notifiers,
+                                           Map<String, Route> routes) {
+        for (YamlPluginConfig monitor : monitors) {
+            List<String> lost = new ArrayList<>();
+            for (dev.mfamonitor.spi.EventType type : dev.mfamonitor.spi.EventType.builtIns()) {
+                boolean someone = notifiers.stream().map(n -> routes.getOrDefault(n.id(), Route.EVERYTHING))
+                        .anyMatch(route -> route.couldAccept(type, monitor.id()));
+                if (!someone) {
+                    lost.add(type.name());
+                }
+            }
+            if (!lost.isEmpty()) {
+                throw new ConfigException(source + ": no notifier's route accepts events of type " + String.join(", ", lost)
+                        + " of monitor '" + monitor.id() + "': they could never be delivered. Widen a route, or add a "
+                        + "notifier without one (a console or the webhook)");
+            }
+        }
     }
 
     /** The policy. */
@@ -131,6 +212,7 @@ public final class Configuration {
                 created.add(notifier);
                 config.secrets().forEach(redactor::add);
                 builder.notifier(config.id(), notifier);
+                builder.route(config.id(), routes.getOrDefault(config.id(), Route.EVERYTHING));
             }
             return builder.build();
         } catch (RuntimeException e) {
@@ -164,7 +246,7 @@ public final class Configuration {
     }
 
     private static List<YamlPluginConfig> plugins(String kind, Object block, String source, Path base,
-                                              UnaryOperator<String> env, Set<String> ids) {
+                                              UnaryOperator<String> env, Set<String> ids, Map<String, Object> routes) {
         if (block == null) {
             return List.of();
         }
@@ -173,7 +255,14 @@ public final class Configuration {
         }
         List<YamlPluginConfig> result = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            result.add(plugin(kind, kind + "s[" + i + "]", map(list.get(i), source + ": " + kind + "s[" + i + "]"), source, base, env, ids));
+            Map<String, Object> entry = new LinkedHashMap<>(map(list.get(i), source + ": " + kind + "s[" + i + "]"));
+            // route: is the engine's, not the provider's: take it out before the provider sees the block.
+            Object route = routes == null ? null : entry.remove("route");
+            YamlPluginConfig config = plugin(kind, kind + "s[" + i + "]", entry, source, base, env, ids);
+            if (route != null) {
+                routes.put(config.id(), route);
+            }
+            result.add(config);
         }
         return result;
     }

@@ -119,11 +119,12 @@ final class Outbox {
     /**
      * The give-up age (DESIGN.md step 10, issue 12 item 40). A delivery pending since before {@code cutoff} is
      * abandoned only where that cannot lose the alert: another notifier has delivered the entry, or no other
-     * configured notifier holds it at all, in which case the abandonment notice carries the event to them in full.
+     * configured notifier holds it at all, in which case the abandonment notice carries the event in full to those
+     * whose route takes notices.
      * While another notifier still waits for it too, it stays pending everywhere. A notice is never abandoned itself:
      * that would only make a notice about a notice.
      */
-    Abandonment abandonStale(Instant cutoff, Instant at, List<String> configured) {
+    Abandonment abandonStale(Instant cutoff, Instant at, List<String> configured, Predicate<String> takesNotices) {
         List<DeliveryMark> marks = new ArrayList<>();
         Map<String, List<ChangeEvent>> carried = new TreeMap<>();
         Map<String, String> lastErrors = new TreeMap<>();
@@ -141,7 +142,7 @@ final class Outbox {
                         .anyMatch(o -> !o.getKey().equals(notifier) && o.getValue().state() == Delivery.State.DELIVERED);
                 boolean heldElsewhere = entry.deliveries().keySet().stream()
                         .anyMatch(o -> !o.equals(notifier) && configured.contains(o));
-                boolean someoneToTell = configured.stream().anyMatch(o -> !o.equals(notifier));
+                boolean someoneToTell = configured.stream().anyMatch(o -> !o.equals(notifier) && takesNotices.test(o));
                 if (!deliveredElsewhere && (heldElsewhere || !someoneToTell)) {
                     continue;
                 }

@@ -59,6 +59,7 @@ public final class RunEngine implements AutoCloseable {
     private final Sleeper sleeper;
     private final PluginText text;
     private final Map<String, List<dev.mfamonitor.spi.EventType>> declaredTypes;
+    private final Map<String, Route> routes;
 
     private RunEngine(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a state store is required");
@@ -72,6 +73,7 @@ public final class RunEngine implements AutoCloseable {
         this.sleeper = builder.sleeper;
         this.text = new PluginText(builder.redactor);
         this.declaredTypes = Map.copyOf(builder.eventTypes);
+        this.routes = Map.copyOf(builder.routes);
         if (monitors.isEmpty()) {
             throw new IllegalArgumentException("at least one monitor is required");
         }
@@ -188,6 +190,10 @@ public final class RunEngine implements AutoCloseable {
         }
     }
 
+    private Route route(String notifierId) {
+        return routes.getOrDefault(notifierId, Route.EVERYTHING);
+    }
+
     private ScanStage scanStage() {
         return new ScanStage(monitors, monitorOrder, text, policy.monitorTimeout(),
                 id -> declaredTypes.getOrDefault(id, List.of()));
@@ -296,14 +302,15 @@ public final class RunEngine implements AutoCloseable {
         private void abandonStale() {
             Outbox.Abandonment abandonment;
             synchronized (outbox) {
-                abandonment = outbox.abandonStale(start.minus(policy.giveUpAfter()), start, notifierOrder);
+                abandonment = outbox.abandonStale(start.minus(policy.giveUpAfter()), start, notifierOrder,
+                        id -> route(id).acceptsHealth(dev.mfamonitor.spi.EventType.DELIVERY_ABANDONED));
             }
             abandonMarks.addAll(abandonment.marks());
             abandonment.byNotifier().forEach((notifierId, carried) -> {
                 ChangeEvent notice = HealthEvents.deliveryAbandoned(notifierId, carried, policy.giveUpAfter(),
                         Optional.ofNullable(abandonment.lastErrors().get(notifierId)), start);
                 log.error(notice.detail());
-                raise(notice, id -> !id.equals(notifierId));
+                raise(notice, id -> !id.equals(notifierId) && route(id).accepts(notice));
             });
             abandonedAny = !abandonment.marks().isEmpty();
         }
@@ -356,7 +363,7 @@ public final class RunEngine implements AutoCloseable {
         }
 
         private void emit(ChangeEvent event) {
-            raise(event, id -> true);
+            raise(event, id -> route(id).accepts(event));
         }
 
         private void raise(ChangeEvent event, java.util.function.Predicate<String> forNotifier) {
@@ -405,6 +412,7 @@ public final class RunEngine implements AutoCloseable {
         private final Map<String, Monitor> monitors = new LinkedHashMap<>();
         private final Map<String, Notifier> notifiers = new LinkedHashMap<>();
         private final Map<String, List<dev.mfamonitor.spi.EventType>> eventTypes = new LinkedHashMap<>();
+        private final Map<String, Route> routes = new LinkedHashMap<>();
         private Policy policy = Policy.defaults();
         private Clock clock = Clock.systemUTC();
         private LongSupplier nanoTime = System::nanoTime;
@@ -432,6 +440,12 @@ public final class RunEngine implements AutoCloseable {
          */
         public Builder eventTypes(String monitorId, List<dev.mfamonitor.spi.EventType> declared) {
             eventTypes.put(Objects.requireNonNull(monitorId, "monitorId"), List.copyOf(declared));
+            return this;
+        }
+
+        /** Which events a notifier is sent; {@link Route#EVERYTHING} unless set. */
+        public Builder route(String notifierId, Route route) {
+            routes.put(Objects.requireNonNull(notifierId, "notifierId"), Objects.requireNonNull(route, "route"));
             return this;
         }
 

@@ -22,6 +22,11 @@ abstract class ConfiguredCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        Optional<String> usage = usageError();
+        if (usage.isPresent()) {
+            log.error("{}", usage.get());
+            return ExitCode.USAGE.code();
+        }
         Configuration configuration;
         PluginRegistry registry;
         try {
@@ -31,6 +36,11 @@ abstract class ConfiguredCommand implements Callable<Integer> {
             return configurationError(e);
         }
         return call(configuration, registry).code();
+    }
+
+    /** A wrong combination of options, found before the configuration is read; empty when the options are fine. */
+    protected Optional<String> usageError() {
+        return Optional.empty();
     }
 
     /** Runs the command on a checked configuration. */

@@ -11,10 +11,21 @@ import picocli.CommandLine.Option;
 /** The {@code mfa-monitor} command. */
 @Command(name = "mfa-monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Watches the MFA status of every account of the services you use and alerts when it changes.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, PluginsCommand.class, ValidateCommand.class},
-        footer = {"", "Exit codes: 0 all good; 1 findings (check --fail-on-missing-mfa); 2 usage or configuration error;",
-                "3 a monitor failed or deliveries are pending; 4 another run holds the lock; 5 state unreadable; 70 internal error."})
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, PluginsCommand.class, ValidateCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3,
+                Main.EXIT_4, Main.EXIT_5, Main.EXIT_70},
+        footer = {"%nRun 'mfa-monitor help COMMAND' for the options of a command."})
 public final class Main {
+    // The exit codes, listed one a line by every command's help (picocli aligns "code:meaning" in two columns).
+    static final String EXIT_CODES_HEADING = "%nExit codes:%n";
+    static final String EXIT_0 = " 0:all good";
+    static final String EXIT_1 = " 1:findings: an account lacks MFA (check --fail-on-missing-mfa only)";
+    static final String EXIT_2 = " 2:usage or configuration error; nothing was touched";
+    static final String EXIT_3 = " 3:a monitor failed or could not see everything, or deliveries are pending";
+    static final String EXIT_4 = " 4:another run holds the state lock; nothing was done";
+    static final String EXIT_5 = " 5:the state is unreadable; it was left as it was";
+    static final String EXIT_70 = "70:internal error";
 
     /** {@code -v} for debug logging, before or after the subcommand's name. */
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Log debug detail to standard error.")

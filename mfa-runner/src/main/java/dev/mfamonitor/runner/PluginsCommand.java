@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
  * {@code plugins}: every provider found, with the jar it came from. Exits 2 (a configuration error) when a provider
  * failed to load or was refused, naming each, so that a script or a deployment check sees a broken plugin.
  */
-@Command(name = "plugins", description = {"List every discovered plugin: kind, type, class, jar, version.",
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3,
+                Main.EXIT_4, Main.EXIT_5, Main.EXIT_70}, description = {"List every discovered plugin: kind, type, class, jar, version.",
         "Exits 2 if a provider failed to load, naming each."})
 final class PluginsCommand implements Callable<Integer> {
 

@@ -6,18 +6,22 @@ import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.core.RunReport;
 import dev.mfamonitor.core.console.TextMessage;
-import dev.mfamonitor.spi.Durations;
+import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.support.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code run}: one run, or one every {@code --interval} until SIGTERM/SIGINT. */
-@Command(name = "run", description = "Scan every monitor, alert on changes, remember what was seen.")
+@Command(name = "run", mixinStandardHelpOptions = true,
+        exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3,
+                Main.EXIT_4, Main.EXIT_5, Main.EXIT_70}, description = "Scan every monitor, alert on changes, remember what was seen.")
 final class RunCommand extends ConfiguredCommand {
 
     @Option(names = "--dry-run", description = "Compute and print what would be sent; write nothing, send nothing.")
@@ -31,19 +35,33 @@ final class RunCommand extends ConfiguredCommand {
             description = "Let good news through that the guard would withhold (after you confirmed the accounts really changed).")
     boolean acceptChanges;
 
+    /** Shorter intervals would spend the services' API budgets (GitHub's 5,000 requests an hour) for nothing. */
+    static final Duration MINIMUM_INTERVAL = Duration.ofMinutes(1);
+
     @Override
-    protected ExitCode call(Configuration configuration, PluginRegistry registry) {
+    protected Optional<String> usageError() {
+        if (interval == null) {
+            return Optional.empty();
+        }
         Duration every;
         try {
-            every = interval == null ? null : Durations.parse(interval);
+            every = Durations.parse(interval);
         } catch (IllegalArgumentException e) {
-            log.error("--interval: {}", e.getMessage());
-            return ExitCode.USAGE;
+            return Optional.of("--interval: " + e.getMessage());
         }
-        if (every != null && dryRun) {
-            log.error("--dry-run and --interval do not go together: a dry run is one look");
-            return ExitCode.USAGE;
+        if (every.compareTo(MINIMUM_INTERVAL) < 0) {
+            return Optional.of("--interval: '" + interval + "' is shorter than the minimum of " + Durations.format(MINIMUM_INTERVAL)
+                    + "; runs that often would only spend the services' API budgets. Use 1m or more (15m is typical)");
         }
+        if (dryRun) {
+            return Optional.of("--dry-run and --interval do not go together: a dry run is one look");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    protected ExitCode call(Configuration configuration, PluginRegistry registry) {
+        Duration every = interval == null ? null : Durations.parse(interval);
         Optional<RunEngine> created = createEngine(configuration, registry);
         if (created.isEmpty()) {
             return ExitCode.USAGE;
@@ -63,18 +81,29 @@ final class RunCommand extends ConfiguredCommand {
             log.error("{}", report.message());
         }
         if (options.dryRun()) {
-            if (report.planned().isEmpty()) {
-                System.out.println("dry run: nothing would be sent");
-            }
-            report.planned().forEach((notifier, events) -> {
-                System.out.println("dry run: notifier '" + notifier + "' would receive:");
-                System.out.println(TextMessage.render(events));
-            });
+            printDryRun(engine, report);
         }
         report.monitorFailures().forEach((id, why) -> log.warn("monitor '{}' failed: {}", id, why));
         log.info("run finished: {} new event(s), delivered {}, pending {}; exit {}", report.newEvents().size(),
                 report.delivered(), report.pending(), report.exitCode().code());
         return report.exitCode();
+    }
+
+    /** What each notifier would receive, in configuration order (the report's map has none). */
+    private static void printDryRun(RunEngine engine, RunReport report) {
+        boolean any = false;
+        for (String notifier : engine.notifierIds()) {
+            List<ChangeEvent> events = report.planned().getOrDefault(notifier, List.of());
+            if (events.isEmpty()) {
+                continue;
+            }
+            any = true;
+            System.out.println("dry run: notifier '" + notifier + "' would receive:");
+            System.out.println(TextMessage.render(events));
+        }
+        if (!any) {
+            System.out.println("dry run: nothing would be sent");
+        }
     }
 
     /** Runs until SIGTERM/SIGINT; a signal during a run lets that run finish and commit before the process exits. */

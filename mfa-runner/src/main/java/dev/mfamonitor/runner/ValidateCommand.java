@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import java.util.Optional;
 
 /** {@code validate}: the configuration parses, secrets resolve, every type exists and accepts its keys. Touches nothing else. */
-@Command(name = "validate", description = "Check the configuration: keys, secrets, plugin types. Reads no state, sends nothing.")
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3,
+                Main.EXIT_4, Main.EXIT_5, Main.EXIT_70}, description = "Check the configuration: keys, secrets, plugin types. Reads no state, sends nothing.")
 final class ValidateCommand extends ConfiguredCommand {
 
     @Override

@@ -1,8 +1,10 @@
 package dev.mfamonitor.runner;
 
 import dev.mfamonitor.core.PluginRegistry;
-import dev.mfamonitor.spi.PluginConfig;
-import dev.mfamonitor.spi.StateStore;
+import dev.mfamonitor.core.config.YamlPluginConfig;
+import dev.mfamonitor.core.context.EnginePluginContext;
+import dev.mfamonitor.core.context.SecretRedactor;
+import dev.mfamonitor.spi.state.StateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,7 +118,7 @@ class PackagedJarIT {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
         assertThat(run.stderr()).contains("notifier 'chat' failed").contains("rejected the token ****");
         JarProcess.Result status = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "status", "--config", "mfa-monitor.yaml");
-        assertThat(status.stdout()).contains("pending for notifier 'chat': 1 event(s)");
+        assertThat(status.stdout()).contains("notifier 'chat': 1 event pending, the oldest since ");
         assertThat(status.exitCode()).as("status, like run, exits 3 while deliveries are pending").isEqualTo(3);
 
         Files.writeString(config, withCanary.replace("fail: true", "fail: true\n    retries: ${env:MFA_CANARY}"));
@@ -135,9 +137,10 @@ class PackagedJarIT {
     void aSecondRunWhileTheLockIsHeldExitsFourAndTouchesNothing() throws Exception {
         copyQuickstart();
         PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader());
-        PluginConfig fileConfig = new PluginConfig("state", "state", "file",
+        YamlPluginConfig fileConfig = new YamlPluginConfig("state", "state", "file",
                 Map.of("path", "state/mfa-state.json"), dir, name -> null);
-        try (StateStore store = registry.create(PluginRegistry.Kind.STATE, fileConfig, StateStore.class);
+        try (StateStore store = registry.create(PluginRegistry.Kind.STATE, fileConfig,
+                EnginePluginContext.system("state", fileConfig.describe(), new SecretRedactor()), StateStore.class);
              StateStore.Lock lock = store.lock()) {
             JarProcess.Result locked = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
             assertThat(locked.exitCode()).as(locked.toString()).isEqualTo(4);
@@ -188,12 +191,12 @@ class PackagedJarIT {
         JarProcess.Result csv = JarProcess.run(dir, "check", "--config", "mfa-monitor.yaml", "--format", "csv", "--fail-on-missing-mfa");
         assertThat(csv.exitCode()).as(csv.toString()).isEqualTo(1);
         assertThat(csv.stdout()).isEqualTo("""
-                monitor,service,id,name,kind,mfa,exception\r
-                quickstart,example-saas,1001,alice,user,enabled,\r
-                quickstart,example-saas,1002,bob,user,enabled,\r
-                quickstart,example-saas,1003,carol,user,enabled,\r
-                quickstart,example-saas,1004,dave,user,disabled,\r
-                quickstart,example-saas,1005,deploy-bot,service-account,not_applicable,\r
+                monitor,service,id,name,kind,scope,mfa,role,weakMfa,facts,exception\r
+                quickstart,example-saas,1001,alice,user,,enabled,,false,,\r
+                quickstart,example-saas,1002,bob,user,,enabled,,false,,\r
+                quickstart,example-saas,1003,carol,user,,enabled,,false,,\r
+                quickstart,example-saas,1004,dave,user,,disabled,,false,,\r
+                quickstart,example-saas,1005,deploy-bot,service-account,,not_applicable,,false,,\r
                 """);
         assertThat(dir.resolve("state")).doesNotExist();
 

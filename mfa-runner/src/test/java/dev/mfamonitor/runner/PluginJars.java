@@ -14,7 +14,7 @@ final class PluginJars {
     }
 
     /**
-     * A jar with the given classes and, when {@code spi} is not null, a services file for {@code spi} naming
+     * A jar (mode 0644) with the given classes and, when {@code spi} is not null, a services file for {@code spi} naming
      * {@code provider}.
      */
     static Path jar(Path jar, String spi, String provider, Class<?>... classes) throws IOException {
@@ -37,6 +37,8 @@ final class PluginJars {
                 out.closeEntry();
             }
         }
+        // Only the owner may write a plugin jar, whatever the umask: the runner refuses any other.
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         return jar;
     }
 }

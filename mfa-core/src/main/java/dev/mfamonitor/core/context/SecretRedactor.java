@@ -4,6 +4,7 @@ import dev.mfamonitor.spi.Redactor;
 import dev.mfamonitor.spi.Secret;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,6 +28,12 @@ public final class SecretRedactor implements Redactor {
     /** A cut tail shorter than this is too likely an ordinary word or a URL's scheme. */
     private static final int MIN_CUT_TAIL = 12;
     private static final String MASK = "****";
+    /**
+     * A longer form (a service account's JSON key, a PEM key) is matched as written, URL-encoded and JSON-escaped:
+     * one alternation per character overflows the regex compiler's stack from about a thousand characters on, and the
+     * compiler's message would spell the secret out.
+     */
+    private static final int MAX_ANY_ENCODING = 256;
 
     private final List<Pattern> patterns = new CopyOnWriteArrayList<>();
     private final List<String> values = new CopyOnWriteArrayList<>();
@@ -47,7 +54,9 @@ public final class SecretRedactor implements Redactor {
         forms.sort(Comparator.comparingInt(String::length).reversed());
         List<Pattern> updated = new ArrayList<>(patterns);
         for (String form : forms) {
-            if (!form.isEmpty()) {
+            if (form.length() > MAX_ANY_ENCODING) {
+                updated.addAll(literalForms(form));
+            } else if (!form.isEmpty()) {
                 updated.add(anyEncoding(form));
             }
         }
@@ -99,6 +108,17 @@ public final class SecretRedactor implements Redactor {
             regex.append(')');
         });
         return Pattern.compile(regex.toString());
+    }
+
+    private static List<Pattern> literalForms(String form) {
+        String json = form.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                .replace("\t", "\\t");
+        List<Pattern> literal = new ArrayList<>();
+        for (String variant : new LinkedHashSet<>(List.of(form, json, json.replace("/", "\\/"),
+                URLEncoder.encode(form, StandardCharsets.UTF_8), URLEncoder.encode(form, StandardCharsets.UTF_8).replace("+", "%20")))) {
+            literal.add(Pattern.compile(Pattern.quote(variant)));
+        }
+        return literal;
     }
 
     private static List<String> formsOf(String value) {

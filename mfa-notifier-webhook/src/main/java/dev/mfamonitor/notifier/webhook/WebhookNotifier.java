@@ -52,6 +52,11 @@ final class WebhookNotifier implements Notifier {
     private final Duration timeout;
     private final int maxEventsPerRequest;
     private final PluginContext context;
+    /**
+     * The credential parts of header values ({@code Bearer TOKEN} holds {@code TOKEN}): the context's redactor knows
+     * each configured value whole, and a receiver may echo the token alone.
+     */
+    private final List<String> headerTokens;
     private final OkHttpClient client;
 
     /**
@@ -69,6 +74,11 @@ final class WebhookNotifier implements Notifier {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.maxEventsPerRequest = maxEventsPerRequest;
         this.context = Objects.requireNonNull(context, "context");
+        this.headerTokens = this.extraHeaders.values().stream()
+                .flatMap(value -> java.util.Arrays.stream(value.reveal().trim().split("\\s+")))
+                .filter(token -> token.length() >= 8)
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .toList();
         this.client = new OkHttpClient.Builder()
                 .followRedirects(false)
                 .followSslRedirects(false)
@@ -140,8 +150,7 @@ final class WebhookNotifier implements Notifier {
                     + "authentication required); mfa-monitor sends no proxy credentials: let it reach the receiver "
                     + "directly or through a proxy that needs none");
         } catch (IOException e) {
-            String reason = context.redactor().redact(e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            String reason = redact(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             return DeliveryResult.retry(what + " failed: the receiver could not be reached (" + quote(reason) + ")");
         }
     }
@@ -188,8 +197,17 @@ final class WebhookNotifier implements Notifier {
         } catch (IOException | RuntimeException unreadable) {
             return "";
         }
-        String quoted = quote(context.redactor().redact(text));
+        String quoted = quote(redact(text));
         return quoted.isEmpty() ? "" : " '" + quoted + "'";
+    }
+
+    /** Every secret out of a foreign text: the context's redactor, then the tokens inside header values. */
+    private String redact(String text) {
+        String result = context.redactor().redact(text);
+        for (String token : headerTokens) {
+            result = result.replace(token, "****");
+        }
+        return result;
     }
 
     /** A text already redacted, with line breaks and control characters gone, cut to {@value #MAX_QUOTED_CHARS}. */

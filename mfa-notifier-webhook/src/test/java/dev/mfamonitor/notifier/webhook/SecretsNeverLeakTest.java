@@ -91,6 +91,23 @@ class SecretsNeverLeakTest {
         assertNoCanary();
     }
 
+    /**
+     * Issue 12 item 17: a secret the quoted part of an answer would cut (at 200 characters, or at the old 4,096-byte
+     * peek) is redacted before the cut, so that not even its first characters survive.
+     */
+    @Test
+    void aSecretWhereTheAnswerIsCutIsRedactedBeforeTheCut() {
+        for (int before : new int[] {190, 195, 198, 4_090}) {
+            receiver.enqueue(Answer.status(400).withBody("y".repeat(before) + HEADER_CANARY + " and more"));
+            attempt(Duration.ofSeconds(30));
+        }
+
+        assertThat(seen).as("reasons collected").hasSizeGreaterThanOrEqualTo(5);
+        for (String text : seen) {
+            assertThat(text).as("a reason").doesNotContain(HEADER_CANARY.substring(0, 7));
+        }
+    }
+
     @Test
     void noConfigurationErrorShowsASecret() {
         List<Map<String, Object>> bad = List.of(

@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  *
  * <p>The token endpoint ({@code POST /token}, the {@code token_uri} of {@link #serviceAccountKeyJson()}) takes the
  * JWT-bearer grant and checks it as Google does: an RS256 signature by the service account's key (the key pair is made
- * when the fake starts; no private key is ever stored), {@code iss} = the service account, {@code aud} =
+ * when the first fake of the JVM starts; no private key is ever stored in the repository), {@code iss} = the service account, {@code aud} =
  * {@code https://oauth2.googleapis.com/token}, {@code scope} = the read-only users scope, {@code iat} not in the future
  * and {@code exp} after now and at most an hour after {@code iat}, {@code sub} = an existing user. It answers Google's
  * documented bodies: {@code 401 unauthorized_client} when delegation (or the scope) is not granted, {@code 400
@@ -97,6 +97,21 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
     private int listRequests;
     private int getRequests;
 
+    /** One key pair per JVM, made when the first fake starts: a 2048-bit key takes a good part of a second. */
+    private static final class KeyHolder {
+        static final KeyPair PAIR = generate();
+
+        private static KeyPair generate() {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                return generator.generateKeyPair();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK cannot make an RSA key pair", e);
+            }
+        }
+    }
+
     private record Issued(String subject, Instant expires) {
     }
 
@@ -104,14 +119,7 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
     }
 
     private FakeGoogleWorkspace() throws IOException {
-        KeyPair pair;
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            pair = generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK cannot make an RSA key pair", e);
-        }
+        KeyPair pair = KeyHolder.PAIR;
         publicKey = pair.getPublic();
         privateKeyPem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
@@ -127,7 +135,7 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a fake with no users on a free loopback port; the service account's key pair is made now. */
+    /** Starts a fake with no users on a free loopback port (the service account's key pair is made with the JVM's first fake). */
     public static FakeGoogleWorkspace start() {
         try {
             return new FakeGoogleWorkspace();

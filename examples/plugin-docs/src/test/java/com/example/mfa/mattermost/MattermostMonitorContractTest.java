@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** The engine's expectations of every monitor, against a fake Mattermost of 450 users (three pages). */
 class MattermostMonitorContractTest extends MonitorContract {
@@ -33,6 +34,15 @@ class MattermostMonitorContractTest extends MonitorContract {
     @Override
     protected void breakPartOfSource() {
         mattermost.failPage(1, 503);
+    }
+
+    // The contract's secret canary (no @Override, so that this compiles against a testkit without it as well).
+    protected Optional<String> secretCanary() {
+        return Optional.of(TOKEN);
+    }
+
+    protected void makeSourceEchoTheSecret() {
+        mattermost.failPage(0, 500);   // its error message quotes the Authorization header
     }
 
     @AfterEach

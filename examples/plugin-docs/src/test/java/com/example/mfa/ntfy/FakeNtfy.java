@@ -28,12 +28,17 @@ final class FakeNtfy implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
+    private volatile Answer always;
+    private volatile boolean silent;
     final List<Message> received = new CopyOnWriteArrayList<>();
 
     private FakeNtfy() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::publish);
+        server.setExecutor(threads);
         server.start();
     }
 
@@ -47,13 +52,39 @@ final class FakeNtfy implements AutoCloseable {
         return this;
     }
 
+    /** Every request from now on gets this answer. */
+    FakeNtfy answerAlways(int status, String body, Map<String, String> headers) {
+        always = new Answer(status, body, headers);
+        return this;
+    }
+
+    /** Requests are read but never answered. */
+    FakeNtfy neverAnswer() {
+        silent = true;
+        return this;
+    }
+
+    /** The server goes away: connections are refused. */
+    void goDown() {
+        close();
+    }
+
     URI topic() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/mfa-alerts");
     }
 
     private void publish(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Answer answer = script.poll();
+        if (silent) {
+            try {
+                closing.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
+        Answer answer = always != null ? always : script.poll();
         if (answer == null) {
             received.add(new Message(exchange.getRequestHeaders().getFirst("Title"),
                     exchange.getRequestHeaders().getFirst("Authorization"), body));
@@ -68,6 +99,8 @@ final class FakeNtfy implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
+        threads.shutdownNow();
     }
 }

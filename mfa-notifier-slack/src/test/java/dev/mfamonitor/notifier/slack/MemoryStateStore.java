@@ -1,0 +1,86 @@
+package dev.mfamonitor.notifier.slack;
+
+import dev.mfamonitor.spi.StateLockedException;
+import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.MonitorState;
+import dev.mfamonitor.spi.state.OutboxEntry;
+import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.StateStore;
+import dev.mfamonitor.spi.state.StoredState;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A state store in memory with the operations' semantics, so that the run engine can be driven here without the file store. */
+final class MemoryStateStore implements StateStore {
+    private final Map<String, MonitorState> monitors = new TreeMap<>();
+    private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
+    private boolean locked;
+    /** Commits (and marks) fail while these are above zero, counting down. */
+    final AtomicInteger failCommits = new AtomicInteger();
+    final AtomicInteger failMarks = new AtomicInteger();
+    final AtomicInteger commits = new AtomicInteger();
+    final AtomicInteger markCalls = new AtomicInteger();
+
+    @Override
+    public synchronized Lock lock() throws StateLockedException {
+        if (locked) {
+            throw new StateLockedException("memory store is locked");
+        }
+        locked = true;
+        return () -> {
+            synchronized (this) {
+                locked = false;
+            }
+        };
+    }
+
+    @Override
+    public synchronized StoredState load() {
+        return new StoredState(monitors, List.copyOf(outbox.values()));
+    }
+
+    @Override
+    public synchronized void commit(RunCommit commit) throws IOException {
+        if (failCommits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IOException("No space left on device");
+        }
+        commits.incrementAndGet();
+        monitors.putAll(commit.monitors());
+        commit.newEntries().forEach(e -> outbox.put(e.id(), e));
+        applyMarks(commit.marks());
+        commit.settled().forEach(outbox::remove);
+    }
+
+    @Override
+    public synchronized void mark(List<DeliveryMark> marks) throws IOException {
+        markCalls.incrementAndGet();
+        if (failMarks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IOException("Input/output error");
+        }
+        applyMarks(marks);
+    }
+
+    private void applyMarks(List<DeliveryMark> marks) {
+        for (DeliveryMark mark : marks) {
+            OutboxEntry entry = outbox.get(mark.entryId());
+            if (entry != null && entry.deliveries().containsKey(mark.notifierId())) {
+                outbox.put(entry.id(), entry.with(mark.notifierId(), mark.delivery()));
+            }
+        }
+    }
+
+    synchronized List<OutboxEntry> entries() {
+        return new ArrayList<>(outbox.values());
+    }
+
+    @Override
+    public String describe() {
+        return "memory store";
+    }
+}
