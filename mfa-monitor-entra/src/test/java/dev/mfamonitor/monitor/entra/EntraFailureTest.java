@@ -123,6 +123,22 @@ class EntraFailureTest {
     }
 
     @Test
+    void graphsThrottlingLimitsArePacedByRetryAfterAndEveryPageIsRead() throws Exception {
+        entra.users(1000);
+        entra.reportPageSize(100);
+        entra.throttle(5, Duration.ofSeconds(10), true, Kind.REPORT, Kind.REPORT_ROW);
+        entra.throttle(1, Duration.ofSeconds(1), false, Kind.CONDITIONAL_ACCESS);
+
+        Snapshot snapshot = fixture.monitor().snapshot(fixture.first());
+
+        assertThat(snapshot.accounts()).hasSize(1000);
+        // Pages 1-5 in the first 10 s window; page 6 is refused with Retry-After: 10 and read after the wait.
+        assertThat(entra.throttledCount()).isEqualTo(1);
+        assertThat(fixture.context.sleeps()).containsExactly(Duration.ofSeconds(10));
+        assertThat(entra.count(Kind.REPORT)).isEqualTo(11);
+    }
+
+    @Test
     void conditionalAccessThrottlingWithoutRetryAfterBacksOffExponentially() throws Exception {
         entra.users(2);
         entra.script(r -> r.kind() == Kind.CONDITIONAL_ACCESS, 3, Reply.throttledWithoutRetryAfter());

@@ -158,6 +158,8 @@ public final class FakeEntra implements AutoCloseable {
     private volatile int policyPageSize = 100;
     private volatile String nextLinkBase;
     private volatile Duration latency = Duration.ZERO;
+    private volatile java.util.function.Consumer<Request> hook = request -> { };
+    private final AtomicInteger throttledCount = new AtomicInteger();
 
     private FakeEntra(String tenantId, String clientId) throws IOException {
         this.tenantId = tenantId;
@@ -275,13 +277,28 @@ public final class FakeEntra implements AutoCloseable {
     }
 
     /**
-     * Models a throttling limit: at most {@code permits} requests of {@code kind} in any {@code window} of the
-     * fake's clock; beyond it 429, with {@code Retry-After} (seconds until a permit frees) when {@code retryAfter}.
-     * Graph: identity reports about 5 per 10 s with Retry-After; Conditional Access about 1 per second without.
+     * Models a throttling limit: at most {@code permits} requests of the given kinds together in any {@code window} of
+     * the fake's clock; beyond it 429, with {@code Retry-After} (whole seconds until a permit frees) when
+     * {@code retryAfter}. Graph: identity reports (the report and its rows) about 5 per 10 s per app and tenant with
+     * Retry-After; Conditional Access about 1 per second per tenant without.
      */
-    public synchronized FakeEntra throttle(Kind kind, int permits, Duration window, boolean retryAfter) {
-        throttles.put(kind, new Window(permits, window, retryAfter, new ArrayDeque<>()));
+    public synchronized FakeEntra throttle(int permits, Duration window, boolean retryAfter, Kind... kinds) {
+        Window shared = new Window(permits, window, retryAfter, new ArrayDeque<>());
+        for (Kind kind : kinds) {
+            throttles.put(kind, shared);
+        }
         return this;
+    }
+
+    /** Runs {@code hook} on every request as it arrives (a benchmark advancing a virtual clock by a latency, say). */
+    public FakeEntra onRequest(java.util.function.Consumer<Request> hook) {
+        this.hook = Objects.requireNonNull(hook);
+        return this;
+    }
+
+    /** How many requests were answered 429 by a {@link #throttle} limit. */
+    public int throttledCount() {
+        return throttledCount.get();
     }
 
     /** A Conditional Access policy that requires MFA of all users for all applications. */
@@ -420,6 +437,7 @@ public final class FakeEntra implements AutoCloseable {
             Request request = new Request(kindOf(exchange.getRequestMethod(), path), exchange.getRequestMethod(), path, query,
                     bearer, body);
             requests.add(request);
+            hook.accept(request);
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
@@ -486,6 +504,7 @@ public final class FakeEntra implements AutoCloseable {
             window.recent().addLast(now);
             return Optional.empty();
         }
+        throttledCount.incrementAndGet();
         if (!window.retryAfter()) {
             return Optional.of(Reply.throttledWithoutRetryAfter());
         }
