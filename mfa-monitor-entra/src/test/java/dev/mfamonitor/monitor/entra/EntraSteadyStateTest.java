@@ -109,6 +109,25 @@ class EntraSteadyStateTest {
     }
 
     @Test
+    void whenMoreLeftTheListsThanTheReportHasPagesEverythingIsReadInstead() throws Exception {
+        EntraMonitor monitor = fixture.monitor();
+        Snapshot first = monitor.snapshot(fixture.first());
+        assertThat(first.facts()).containsEntry("reportPages", "15");
+        for (int i = 1; i <= 16; i++) {
+            entra.get(FakeEntra.idOf(i)).withMfa();
+        }
+        entra.resetRequests();
+
+        Snapshot second = monitor.snapshot(fixture.after(first));
+
+        // The two lists of change, then a full read (15 + 2 + 2) rather than 16 lookups at the report's rate.
+        assertThat(entra.count(Kind.REPORT_ROW)).isZero();
+        assertThat(entra.graphRequests()).isEqualTo(2 + 19);
+        assertThat(second.facts()).containsEntry("scan", "full");
+        assertThat(byName(second).get("user16@contoso.onmicrosoft.com").mfa()).isEqualTo(MfaStatus.ENABLED);
+    }
+
+    @Test
     void aChangedMfaFieldReadsEverythingAgain() throws Exception {
         Snapshot first = fixture.monitor().snapshot(fixture.first());
         entra.resetRequests();
