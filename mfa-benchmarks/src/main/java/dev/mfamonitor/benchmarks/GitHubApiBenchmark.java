@@ -1,8 +1,11 @@
 package dev.mfamonitor.benchmarks;
 
+import dev.mfamonitor.core.config.YamlPluginConfig;
+import dev.mfamonitor.core.context.EnginePluginContext;
+import dev.mfamonitor.core.context.SecretRedactor;
 import dev.mfamonitor.monitor.github.GitHubMonitorProvider;
+import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.Monitor;
-import dev.mfamonitor.spi.PluginConfig;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.testkit.github.FakeGitHub;
@@ -14,7 +17,6 @@ import org.kohsuke.github.GitHubBuilder;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +62,7 @@ public final class GitHubApiBenchmark {
                 }
                 fake.latency(latency);
                 try (Monitor monitor = monitor(fake)) {
-                    Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
+                    Deadline deadline = Deadline.after(Duration.ofMinutes(30), System::nanoTime);
                     fake.resetRequests();
                     long start = System.nanoTime();
                     Snapshot first = monitor.snapshot(new ScanRequest(Optional.empty(), true, deadline));
@@ -84,12 +86,15 @@ public final class GitHubApiBenchmark {
         }
     }
 
-    /** The monitor as the runner builds it: through its provider, from a configuration block. */
+    /** The monitor as the runner builds it: through its provider, from a configuration block, with a real-time context. */
     private static Monitor monitor(FakeGitHub fake) {
         Map<String, Object> values = Map.of("organization", ORG, "token", "${env:GITHUB_TOKEN}", "endpoint", fake.endpoint());
-        PluginConfig config = new PluginConfig("monitor", "github-acme", "github", values, Path.of("."),
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "github-acme", "github", values, Path.of("."),
                 name -> name.equals("GITHUB_TOKEN") ? TOKEN : null);
-        Monitor monitor = new GitHubMonitorProvider().create(config);
+        SecretRedactor redactor = new SecretRedactor();
+        redactor.add(TOKEN);
+        Monitor monitor = new GitHubMonitorProvider().create(config,
+                EnginePluginContext.system("github-acme", config.describe(), redactor));
         config.requireAllUsed();
         return monitor;
     }

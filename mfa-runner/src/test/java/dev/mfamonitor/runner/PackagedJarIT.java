@@ -180,7 +180,7 @@ class PackagedJarIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         JarProcess.Result result = JarProcess.result(process, dir);
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).contains("Baseline: 5 accounts");
+        assertThat(result.stdout()).contains("Baseline (info): 5 accounts");
         assertThat(result.stderr()).contains("stopped by signal");
     }
 

@@ -1,8 +1,9 @@
 package dev.mfamonitor.monitor.aws;
 
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.Backoff;
+import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.MfaStatus;
+import dev.mfamonitor.spi.PluginContext;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -18,7 +19,6 @@ import software.amazon.awssdk.services.iam.model.VirtualMFADevice;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,14 +41,14 @@ final class AccountScanner {
 
     private final AwsSettings settings;
     private final AwsClients clients;
-    private final Backoff backoff;
-    private final Clock clock;
+    private final Pause pause;
+    private final PluginContext context;
 
-    AccountScanner(AwsSettings settings, AwsClients clients, Backoff backoff, Clock clock) {
+    AccountScanner(AwsSettings settings, AwsClients clients, Pause pause, PluginContext context) {
         this.settings = settings;
         this.clients = clients;
-        this.backoff = backoff;
-        this.clock = clock;
+        this.pause = pause;
+        this.context = context;
     }
 
     /** One account to read: its id when known beforehand, and the role to assume, if any. */
@@ -63,16 +63,16 @@ final class AccountScanner {
     record Result(String accountId, List<Account> accounts, Instant reportGeneratedAt) {
     }
 
-    Result scan(Target target, StsClient sts, Instant deadline) throws AwsCallFailedException, InterruptedException {
+    Result scan(Target target, StsClient sts, Deadline deadline) throws AwsCallFailedException, InterruptedException {
         List<String> secrets = new ArrayList<>();
         UnaryOperator<String> redact = text -> {
             String result = text;
             for (String secret : secrets) {
                 result = result.replace(secret, "****");
             }
-            return result;
+            return context.redactor().redact(result);
         };
-        AwsCalls calls = new AwsCalls(target.label(), deadline, backoff, clock, redact);
+        AwsCalls calls = new AwsCalls(target.label(), settings.endpointText(), deadline, pause, redact);
         AwsCredentialsProvider credentials = clients.base();
         if (target.roleArn().isPresent()) {
             String roleArn = target.roleArn().get();
@@ -101,7 +101,7 @@ final class AccountScanner {
                             + ", of another account; check the role ARN");
                 }
             }
-            Instant generatedAt = Objects.requireNonNullElse(report.generatedTime(), clock.instant());
+            Instant generatedAt = Objects.requireNonNullElse(report.generatedTime(), context.clock().instant());
             return new Result(accountId, accounts(parsed, virtual), generatedAt);
         }
     }

@@ -1,13 +1,13 @@
 package dev.mfamonitor.monitor.aws;
 
-import dev.mfamonitor.spi.Backoff;
+import dev.mfamonitor.spi.Deadline;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.net.URI;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -29,20 +29,21 @@ final class AwsCalls {
             "RequestLimitExceeded", "LimitExceeded", "ReportGenerationLimitExceeded", "ServiceFailure", "ServiceUnavailable");
 
     private final String where;
-    private final Instant deadline;
-    private final Backoff backoff;
-    private final Clock clock;
+    private final String endpoint;
+    private final Deadline deadline;
+    private final Pause pause;
     private final UnaryOperator<String> redact;
 
     /**
      * @param where  "account 123456789012", for messages
+     * @param endpoint "the endpoint https://...", or "AWS's endpoint", for messages
      * @param redact removes the session's secrets from any text that came from outside
      */
-    AwsCalls(String where, Instant deadline, Backoff backoff, Clock clock, UnaryOperator<String> redact) {
+    AwsCalls(String where, String endpoint, Deadline deadline, Pause pause, UnaryOperator<String> redact) {
         this.where = where;
+        this.endpoint = endpoint;
         this.deadline = deadline;
-        this.backoff = backoff;
-        this.clock = clock;
+        this.pause = pause;
         this.redact = redact;
     }
 
@@ -68,6 +69,9 @@ final class AwsCalls {
                         throw e;
                     }
                 }
+                if (e.statusCode() >= 300 && e.statusCode() < 400) {
+                    throw redirected(action, e);
+                }
                 if (!transientFailure(e)) {
                     throw failure(action, e);
                 }
@@ -84,17 +88,43 @@ final class AwsCalls {
 
     /** Waits before retry number {@code retry}, or fails with {@code why} when waiting would pass the deadline. */
     void pause(int retry, String why) throws AwsCallFailedException, InterruptedException {
-        Duration delay = backoff.delay(retry);
-        if (!Backoff.sleepWithin(delay, deadline, clock)) {
+        if (!pause.sleepBefore(retry, deadline)) {
             throw new AwsCallFailedException(why + "; gave up after " + retry + (retry == 1 ? " try" : " tries")
                     + " because waiting longer would pass the run's deadline. It usually clears by itself; if it keeps "
                     + "happening, run less often or give the monitor a longer timeout");
         }
     }
 
+    /**
+     * A 3xx: the SDK follows no redirect and has no error code to show (its error details are empty), so say what
+     * happened and where it pointed (scheme and host only: a portal's query may carry anything).
+     */
+    private AwsCallFailedException redirected(String action, AwsServiceException e) {
+        String to = Optional.ofNullable(e.awsErrorDetails())
+                .map(AwsErrorDetails::sdkHttpResponse)
+                .flatMap(response -> response.firstMatchingHeader("Location"))
+                .flatMap(AwsCalls::origin)
+                .map(origin -> " (a redirect to " + origin + ")")
+                .orElse(" (a redirect)");
+        return new AwsCallFailedException("AWS answered " + e.statusCode() + to + " to " + action + " in " + where
+                + ": redirects are not followed, so the request and its signature stay with " + endpoint
+                + ". Check endpoint: (or a proxy between the monitor and AWS)");
+    }
+
+    private static Optional<String> origin(String location) {
+        try {
+            URI uri = URI.create(location.trim());
+            return uri.getScheme() == null || uri.getHost() == null ? Optional.empty()
+                    : Optional.of(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : ""));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The failure as people read it. */
     AwsCallFailedException failure(String action, SdkException e) {
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null
                 && DENIED.contains(service.awsErrorDetails().errorCode())) {
             String code = service.awsErrorDetails().errorCode();
             if (code.equals("AccessDenied") || code.equals("AccessDeniedException") || code.equals("UnauthorizedOperation")
@@ -118,7 +148,8 @@ final class AwsCalls {
     }
 
     private String describe(AwsServiceException e) {
-        String code = e.awsErrorDetails() == null ? "?" : e.awsErrorDetails().errorCode();
+        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "?"
+                : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
         if (SIGNATURE_ERRORS.contains(code)) {
             // AWS quotes the canonical request in these, session token header included: never pass it on.

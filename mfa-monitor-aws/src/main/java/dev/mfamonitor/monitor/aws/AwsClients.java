@@ -14,9 +14,9 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
-import java.time.Clock;
+import dev.mfamonitor.spi.Deadline;
+
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Builds the SDK clients of one monitor: all on one URL-connection HTTP client (no Netty, no Apache HTTP), with the
@@ -29,13 +29,11 @@ final class AwsClients implements AutoCloseable {
 
     private final AwsSettings settings;
     private final AwsCredentialsProvider base;
-    private final Clock clock;
     private final SdkHttpClient http;
 
-    AwsClients(AwsSettings settings, AwsCredentialsProvider base, Clock clock) {
+    AwsClients(AwsSettings settings, AwsCredentialsProvider base) {
         this.settings = settings;
         this.base = base;
-        this.clock = clock;
         this.http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))
@@ -55,21 +53,21 @@ final class AwsClients implements AutoCloseable {
         return base;
     }
 
-    IamClient iam(AwsCredentialsProvider credentials, Instant deadline) {
+    IamClient iam(AwsCredentialsProvider credentials, Deadline deadline) {
         return configure(IamClient.builder(), credentials, deadline).region(Region.AWS_GLOBAL).build();
     }
 
-    StsClient sts(Instant deadline) {
+    StsClient sts(Deadline deadline) {
         return configure(StsClient.builder(), base, deadline).region(Region.of(settings.region())).build();
     }
 
-    OrganizationsClient organizations(Instant deadline) {
+    OrganizationsClient organizations(Deadline deadline) {
         return configure(OrganizationsClient.builder(), base, deadline).region(Region.AWS_GLOBAL).build();
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, AwsCredentialsProvider credentials,
-                                                                                         Instant deadline) {
-        Duration left = Duration.between(clock.instant(), deadline);
+                                                                                         Deadline deadline) {
+        Duration left = deadline.remaining();
         Duration callTimeout = left.compareTo(MIN_CALL) < 0 ? MIN_CALL : left.compareTo(MAX_CALL) > 0 ? MAX_CALL : left;
         builder.httpClient(http)
                 .credentialsProvider(credentials)

@@ -1,9 +1,10 @@
 package dev.mfamonitor.monitor.aws;
 
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.Backoff;
+import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.Monitor;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -12,7 +13,6 @@ import software.amazon.awssdk.services.organizations.model.AccountStatus;
 import software.amazon.awssdk.services.organizations.model.ListAccountsResponse;
 import software.amazon.awssdk.services.sts.StsClient;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,19 +36,21 @@ final class AwsMonitor implements Monitor {
     private final AwsSettings settings;
     private final AwsClients clients;
     private final AccountScanner scanner;
-    private final Clock clock;
+    private final Pause pause;
+    private final PluginContext context;
 
-    AwsMonitor(String id, AwsSettings settings, AwsCredentialsProvider base, Backoff backoff, Clock clock) {
+    AwsMonitor(String id, AwsSettings settings, AwsCredentialsProvider base, PluginContext context, Pause pause) {
         this.id = id;
         this.settings = settings;
-        this.clock = clock;
-        this.clients = new AwsClients(settings, base, clock);
-        this.scanner = new AccountScanner(settings, clients, backoff, clock);
+        this.context = context;
+        this.pause = pause;
+        this.clients = new AwsClients(settings, base);
+        this.scanner = new AccountScanner(settings, clients, pause, context);
     }
 
     @Override
     public Snapshot snapshot(ScanRequest request) throws Exception {
-        Instant deadline = request.deadline();
+        Deadline deadline = request.deadline();
         try (StsClient sts = clients.sts(deadline)) {
             if (!settings.multiAccount()) {
                 AccountScanner.Target target = new AccountScanner.Target(settings.roleArn().flatMap(AwsSettings::accountOf),
@@ -62,7 +64,7 @@ final class AwsMonitor implements Monitor {
         }
     }
 
-    private AccountScanner.Result scanOne(AccountScanner.Target target, StsClient sts, Instant deadline) throws Exception {
+    private AccountScanner.Result scanOne(AccountScanner.Target target, StsClient sts, Deadline deadline) throws Exception {
         try {
             return scanner.scan(target, sts, deadline);
         } catch (AwsCallFailedException e) {
@@ -70,7 +72,7 @@ final class AwsMonitor implements Monitor {
         }
     }
 
-    private List<AccountScanner.Target> targets(Instant deadline, Map<String, String> facts) throws Exception {
+    private List<AccountScanner.Target> targets(Deadline deadline, Map<String, String> facts) throws Exception {
         if (settings.organization().isEmpty()) {
             return settings.accounts().stream()
                     .map(arn -> new AccountScanner.Target(AwsSettings.accountOf(arn), Optional.of(arn))).toList();
@@ -78,7 +80,8 @@ final class AwsMonitor implements Monitor {
         String roleName = settings.organization().get();
         List<AccountScanner.Target> targets = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        AwsCalls calls = new AwsCalls("the organisation", deadline, Backoff.standard(), clock, t -> t);
+        AwsCalls calls = new AwsCalls("the organisation", settings.endpointText(), deadline, pause,
+                context.redactor()::redact);
         try (OrganizationsClient organizations = clients.organizations(deadline)) {
             String token = null;
             do {
@@ -111,7 +114,7 @@ final class AwsMonitor implements Monitor {
         return targets;
     }
 
-    private Snapshot scanAll(List<AccountScanner.Target> targets, StsClient sts, Instant deadline, Map<String, String> facts)
+    private Snapshot scanAll(List<AccountScanner.Target> targets, StsClient sts, Deadline deadline, Map<String, String> facts)
             throws Exception {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), targets.size()), r -> {

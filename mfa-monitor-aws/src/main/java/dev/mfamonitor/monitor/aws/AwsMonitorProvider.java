@@ -1,13 +1,13 @@
 package dev.mfamonitor.monitor.aws;
 
-import dev.mfamonitor.spi.Backoff;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.spi.SpiVersion;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -36,12 +36,12 @@ public final class AwsMonitorProvider implements MonitorProvider {
     }
 
     @Override
-    public Monitor create(PluginConfig config) {
-        return create(config, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(20)), Clock.systemUTC());
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
-    /** As {@link #create(PluginConfig)}, with the waits between polls and retries chosen by the caller (tests). */
-    AwsMonitor create(PluginConfig config, Backoff backoff, Clock clock) {
+    @Override
+    public AwsMonitor create(PluginConfig config, PluginContext context) {
         String region = config.string("region", "us-east-1").trim();
         if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
             throw config.error("region", "'" + region + "' is not an AWS region such as us-east-1");
@@ -53,10 +53,11 @@ public final class AwsMonitorProvider implements MonitorProvider {
                         || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
                     throw new IllegalArgumentException();
                 }
-                return uri;
             } catch (IllegalArgumentException e) {
                 throw config.error("endpoint", "'" + text + "' is not an http(s) URL such as https://iam-fips.amazonaws.com");
             }
+            // https, or plain http to a loopback address only: role credentials and the report must not cross in clear.
+            return context.http().requireSecureEndpoint("endpoint", URI.create(text.trim()));
         });
         Optional<String> roleArn = config.optionalString("roleArn").map(String::trim);
         roleArn.ifPresent(arn -> requireRoleArn(config, "roleArn", arn));
@@ -102,7 +103,8 @@ public final class AwsMonitorProvider implements MonitorProvider {
         }
         AwsSettings settings = new AwsSettings(region, endpoint, roleArn, externalId, accounts, organizationRole, sessionName,
                 scope.equals("all"), deviceTypes, concurrency, accessKeyId, secretAccessKey);
-        return new AwsMonitor(config.id(), settings, AwsClients.baseCredentials(settings), backoff, clock);
+        return new AwsMonitor(config.id(), settings, AwsClients.baseCredentials(settings), context,
+                new Pause(Duration.ofSeconds(1), Duration.ofSeconds(20), context.sleeper()));
     }
 
     private static void requireRoleArn(PluginConfig config, String key, String arn) {

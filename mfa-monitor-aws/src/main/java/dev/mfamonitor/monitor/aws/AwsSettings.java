@@ -37,6 +37,11 @@ record AwsSettings(String region, Optional<URI> endpoint, Optional<String> roleA
         accounts = List.copyOf(accounts);
     }
 
+    /** "the endpoint https://...", or "AWS's endpoint", for messages. */
+    String endpointText() {
+        return endpoint.map(uri -> "the endpoint " + uri).orElse("AWS's endpoint");
+    }
+
     /** Whether one instance reads many accounts (each becomes its own scope, failing alone). */
     boolean multiAccount() {
         return !accounts.isEmpty() || organization.isPresent();

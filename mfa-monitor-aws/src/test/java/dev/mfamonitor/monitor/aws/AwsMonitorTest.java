@@ -1,14 +1,15 @@
 package dev.mfamonitor.monitor.aws;
 
+import dev.mfamonitor.testkit.States;
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.core.DiffEngine;
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.Backoff;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.testkit.aws.AwsError;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -39,6 +39,7 @@ class AwsMonitorTest {
     static final String SECRET_CANARY = "canary-base-secret-4f9d2c";
 
     FakeAwsServer fake;
+    final TestContext context = TestContext.at("aws-test", Instant.now()).withSecretValues(SECRET_CANARY);
 
     @BeforeEach
     void start() throws Exception {
@@ -51,12 +52,12 @@ class AwsMonitorTest {
     }
 
     Snapshot scan(Map<String, Object> extra) throws Exception {
-        return scan(extra, Instant.now().plus(Duration.ofMinutes(1)));
+        return scan(extra, Duration.ofMinutes(1));
     }
 
-    Snapshot scan(Map<String, Object> extra, Instant deadline) throws Exception {
+    Snapshot scan(Map<String, Object> extra, Duration deadline) throws Exception {
         try (AwsMonitor monitor = monitor(extra)) {
-            return monitor.snapshot(new ScanRequest(Optional.empty(), true, deadline));
+            return monitor.snapshot(new ScanRequest(Optional.empty(), true, Deadline.after(deadline, context.nanoTime())));
         }
     }
 
@@ -66,10 +67,9 @@ class AwsMonitorTest {
         values.put("accessKeyId", "AKIDTEST");
         values.put("secretAccessKey", "${env:AWS_SECRET}");
         values.putAll(extra);
-        PluginConfig config = new PluginConfig("monitor", "aws-test", "aws", values, Path.of("."),
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "aws-test", "aws", values, Path.of("."),
                 name -> name.equals("AWS_SECRET") ? SECRET_CANARY : null);
-        AwsMonitor monitor = new AwsMonitorProvider().create(config, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
-                Clock.systemUTC());
+        AwsMonitor monitor = new AwsMonitorProvider().create(config, context);
         config.requireAllUsed();
         return monitor;
     }
@@ -253,7 +253,7 @@ class AwsMonitorTest {
     void throttlingThatOutlastsTheDeadlineFailsWithAMessageInsteadOfWaiting() {
         fake.managementAccount().failNext("GenerateCredentialReport", AwsError.THROTTLING, 1000);
 
-        assertThatThrownBy(() -> scan(Map.of(), Instant.now().plusMillis(300)))
+        assertThatThrownBy(() -> scan(Map.of(), Duration.ofMillis(300)))
                 .isInstanceOf(AwsMonitorException.class)
                 .hasMessageStartingWith("monitor 'aws-test': AWS answered 400 Throttling 'Rate exceeded' to "
                         + "iam:GenerateCredentialReport in the account of the monitor's credentials; gave up after ")
@@ -314,7 +314,7 @@ class AwsMonitorTest {
 
         // The engine keeps the unseen account's users and reports the gap, instead of reporting them removed.
         DiffEngine.Result diff = new DiffEngine(Policy.defaults()).diff("aws-test",
-                MonitorState.after(first), second, Instant.now(), false);
+                States.after(first), second, Instant.now(), false);
         assertThat(diff.accepted().accounts()).hasSize(6);
         assertThat(diff.events()).extracting(e -> e.type()).containsExactly(EventType.MONITOR_FAILED);
     }

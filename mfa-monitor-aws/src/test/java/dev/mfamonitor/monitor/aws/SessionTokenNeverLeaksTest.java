@@ -1,9 +1,10 @@
 package dev.mfamonitor.monitor.aws;
 
+import dev.mfamonitor.spi.Deadline;
+import dev.mfamonitor.testkit.TestContext;
 import com.sun.net.httpserver.HttpServer;
-import dev.mfamonitor.spi.Backoff;
 import dev.mfamonitor.spi.Gap;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class SessionTokenNeverLeaksTest {
     static final String SESSION_TOKEN = "IQoJb3JpZ2luX2VjCANARYSESSIONTOKEN0123456789";
     HttpServer server;
+    final TestContext context = TestContext.at("aws-test", Instant.now());
 
     @BeforeEach
     void start() throws Exception {
@@ -67,15 +68,15 @@ class SessionTokenNeverLeaksTest {
         Map<String, Object> values = new java.util.LinkedHashMap<>();
         values.put("endpoint", "http://127.0.0.1:" + server.getAddress().getPort());
         values.putAll(extra);
-        PluginConfig config = new PluginConfig("monitor", "aws-test", "aws", values, Path.of("."), name -> null);
-        return new AwsMonitorProvider().create(config, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Clock.systemUTC());
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "aws-test", "aws", values, Path.of("."), name -> null);
+        return new AwsMonitorProvider().create(config, context);
     }
 
     @Test
     void singleAccountFailureMessageHasNoSessionToken() throws Exception {
         try (AwsMonitor monitor = monitor(Map.of("roleArn", "arn:aws:iam::222222222222:role/R"))) {
             Throwable failure = catchThrowable(() -> monitor.snapshot(
-                    new ScanRequest(Optional.empty(), true, Instant.now().plusSeconds(30))));
+                    new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofSeconds(30), context.nanoTime()))));
             assertThat(failure).isNotNull();
             assertThat(failure.getMessage()).doesNotContain(SESSION_TOKEN);
         }
@@ -86,7 +87,7 @@ class SessionTokenNeverLeaksTest {
         try (AwsMonitor monitor = monitor(Map.of("accounts", List.of("arn:aws:iam::222222222222:role/R",
                 "arn:aws:iam::333333333333:role/R")))) {
             Throwable failure = catchThrowable(() -> monitor.snapshot(
-                    new ScanRequest(Optional.empty(), true, Instant.now().plusSeconds(30))));
+                    new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofSeconds(30), context.nanoTime()))));
             // Both accounts fail: the monitor's message quotes the first gap's reason.
             assertThat(failure).isNotNull();
             assertThat(failure.getMessage()).doesNotContain(SESSION_TOKEN);

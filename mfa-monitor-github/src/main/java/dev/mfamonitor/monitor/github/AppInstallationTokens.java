@@ -2,46 +2,40 @@ package dev.mfamonitor.monitor.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.kohsuke.github.connector.GitHubConnectorRequest;
-import org.kohsuke.github.connector.GitHubConnectorResponse;
-import org.kohsuke.github.extras.authorization.JWTTokenProvider;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Base64;
 
 /**
- * Exchanges a GitHub App's JWT for an installation token, once per run, through our {@link CapturingConnector}
- * (timeout, no redirects).
+ * Exchanges a GitHub App's JWT for an installation token, once per run, through the scan's {@link GitHubApi}: the
+ * same timeout, redirect, origin and rate-limit rules as every other request.
  *
- * <p>Why not github-api's {@code OrgAppInstallationAuthorizationProvider}: in 1.330 it first reads {@code GET /app} and
- * then the installation ({@code GET /orgs/{org}/installation} or {@code GET /app/installations/{id}}) before {@code POST
- * /app/installations/{id}/access_tokens}: three requests a run. Here it is the POST alone when {@code installationId} is
- * configured, plus {@code GET /orgs/{org}/installation} when it is not. The JWT is still signed by github-api's
- * {@link JWTTokenProvider} (RS256, {@code iat} two minutes back, {@code exp} eight minutes ahead).
+ * <p>Requests: {@code POST /app/installations/{id}/access_tokens}, plus {@code GET /orgs/{org}/installation} when
+ * {@code installationId} is not configured. The JWT is RS256, {@code iat} a minute back (GitHub's allowance for clock
+ * drift), {@code exp} nine minutes ahead (GitHub refuses more than ten), {@code iss} the App id. Both the JWT and the
+ * installation token are registered with the monitor's {@link Redaction} as soon as they exist.
  */
 final class AppInstallationTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GitHubSettings.App app;
-    private final String endpoint;
     private final String organization;
-    private final CapturingConnector connector;
+    private final GitHubApi api;
+    private final Redaction redaction;
 
-    AppInstallationTokens(GitHubSettings.App app, String endpoint, String organization, CapturingConnector connector) {
+    AppInstallationTokens(GitHubSettings.App app, String organization, GitHubApi api, Redaction redaction) {
         this.app = app;
-        this.endpoint = endpoint;
         this.organization = organization;
-        this.connector = connector;
+        this.api = api;
+        this.redaction = redaction;
     }
 
     /** The App could not get an installation token; the message is for people and holds no secret. */
-    static final class AppAuthenticationFailed extends IOException {
+    static final class AppAuthenticationFailed extends GitHubApi.Failure {
         private static final long serialVersionUID = 1L;
 
         AppAuthenticationFailed(String message) {
@@ -50,21 +44,29 @@ final class AppInstallationTokens {
     }
 
     /** A fresh installation token for the organisation. */
-    String installationToken() throws IOException {
-        String jwt = new JWTTokenProvider(Long.toString(app.appId()), app.privateKey()).getEncodedAuthorization();
+    String installationToken(Instant now) throws GitHubApi.Failure, InterruptedException {
+        String jwt = jwt(app, now);
+        redaction.add(jwt);
+        // The signature alone is long and unique: a server that echoes part of the JWT loses it too.
+        redaction.add(jwt.substring(jwt.lastIndexOf('.') + 1));
+        api.authorize("Bearer " + jwt);
         long installation;
         if (app.installationId().isPresent()) {
             installation = app.installationId().getAsLong();
         } else {
             String path = "/orgs/" + organization + "/installation";
-            Answer answer = send("GET", path, jwt);
-            if (answer.status() == 404) {
-                throw new AppAuthenticationFailed("GitHub App " + app.appId() + " is not installed on org " + organization
-                        + " (GET " + path + " answered 404 '" + answer.message() + "'): install the App on " + organization
-                        + ", or check appId and organization");
+            JsonNode body;
+            try {
+                body = api.get(path, "the installation of GitHub App " + app.appId());
+            } catch (GitHubApi.ErrorAnswer e) {
+                if (e.status() == 404) {
+                    throw new AppAuthenticationFailed("GitHub App " + app.appId() + " is not installed on org " + organization
+                            + " (GET " + path + " answered 404 '" + e.said() + "'): install the App on " + organization
+                            + ", or check appId and organization");
+                }
+                throw refused(e);
             }
-            expect(answer, 200, "GET " + path);
-            JsonNode id = answer.json().path("id");
+            JsonNode id = body.path("id");
             if (!id.canConvertToLong()) {
                 throw new AppAuthenticationFailed("GitHub's answer to GET " + path + " for GitHub App " + app.appId()
                         + " has no installation id");
@@ -72,110 +74,62 @@ final class AppInstallationTokens {
             installation = id.asLong();
         }
         String path = "/app/installations/" + installation + "/access_tokens";
-        Answer answer = send("POST", path, jwt);
-        if (answer.status() == 404) {
-            throw new AppAuthenticationFailed("GitHub App " + app.appId() + " has no installation " + installation
-                    + " (POST " + path + " answered 404 '" + answer.message() + "'): check installationId (the number at the end "
-                    + "of the installation's settings URL, https://github.com/organizations/" + organization
-                    + "/settings/installations/ID), or leave it out to look it up by organization");
+        GitHubApi.Answer answer;
+        try {
+            answer = api.send("POST", api.api(path), "an installation token of GitHub App " + app.appId());
+        } catch (GitHubApi.ErrorAnswer e) {
+            if (e.status() == 404) {
+                throw new AppAuthenticationFailed("GitHub App " + app.appId() + " has no installation " + installation
+                        + " (POST " + path + " answered 404 '" + e.said() + "'): check installationId (the number at the end "
+                        + "of the installation's settings URL, https://github.com/organizations/" + organization
+                        + "/settings/installations/ID), or leave it out to look it up by organization");
+            }
+            throw refused(e);
         }
-        expect(answer, 201, "POST " + path);
-        JsonNode token = answer.json().path("token");
-        if (!token.isTextual() || token.asText().isBlank()) {
-            throw new AppAuthenticationFailed("GitHub's answer to POST " + path + " for GitHub App " + app.appId()
-                    + " has no token");
+        JsonNode token = answer.json("an installation token of GitHub App " + app.appId(), organization).path("token");
+        if (answer.status() != 201 || !token.isTextual() || token.asText().isBlank()) {
+            throw new AppAuthenticationFailed("GitHub's answer (HTTP " + answer.status() + ") to POST " + path
+                    + " for GitHub App " + app.appId() + " has no token");
         }
+        redaction.add(token.asText());
         return token.asText();
     }
 
-    private void expect(Answer answer, int status, String request) throws AppAuthenticationFailed {
-        if (answer.status() == status) {
-            return;
-        }
-        String head = "GitHub answered " + answer.status() + " '" + answer.message() + "' to " + request + " for GitHub App "
+    private AppAuthenticationFailed refused(GitHubApi.ErrorAnswer e) {
+        String head = "GitHub answered " + e.status() + " '" + e.said() + "' to " + e.request() + " for GitHub App "
                 + app.appId() + " (org " + organization + ")";
-        if (answer.status() == 401) {
-            throw new AppAuthenticationFailed(head + ": GitHub did not accept the App's JSON Web Token. Check that appId is "
+        if (e.status() == 401) {
+            return new AppAuthenticationFailed(head + ": GitHub did not accept the App's JSON Web Token. Check that appId is "
                     + "the App's id (App settings, 'App ID'), that privateKey is a current private key of that App (not "
                     + "revoked or replaced), and that this machine's clock is right");
         }
-        if (answer.status() == 403) {
-            throw new AppAuthenticationFailed(head + ": the App may be suspended on " + organization + ", or GitHub "
+        if (e.status() == 403) {
+            return new AppAuthenticationFailed(head + ": the App may be suspended on " + organization + ", or GitHub "
                     + "refused for another reason; check the App's installation on " + organization);
         }
-        throw new AppAuthenticationFailed(head + ": no installation token, so the snapshot is not taken; the next run tries "
+        return new AppAuthenticationFailed(head + ": no installation token, so the snapshot is not taken; the next run tries "
                 + "again");
     }
 
-    private record Answer(int status, byte[] body) {
-        JsonNode json() throws IOException {
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AppAuthenticationFailed("GitHub's answer (HTTP " + status + ") is not JSON");
-            }
-        }
-
-        String message() {
-            try {
-                JsonNode node = JSON.readTree(body);
-                if (node != null && node.path("message").isTextual()) {
-                    return node.path("message").asText();
-                }
-            } catch (IOException notJson) {
-                // fall through
-            }
-            return "";
-        }
-    }
-
-    private Answer send(String method, String path, String authorization) throws IOException {
-        URL url;
+    /** The App's JSON Web Token (RS256). */
+    static String jwt(GitHubSettings.App app, Instant now) throws AppAuthenticationFailed {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        ObjectNode header = JSON.createObjectNode().put("alg", "RS256").put("typ", "JWT");
+        ObjectNode claims = JSON.createObjectNode()
+                .put("iat", now.getEpochSecond() - 60)
+                .put("exp", now.getEpochSecond() + 540)
+                .put("iss", Long.toString(app.appId()));
+        String signed = base64.encodeToString(header.toString().getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
         try {
-            url = new URL(endpoint + path);
-        } catch (MalformedURLException e) {
-            throw new IOException("bad request URL for " + path, e);
-        }
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.put("Authorization", List.of(authorization));
-        headers.put("Accept", List.of("application/vnd.github+json"));
-        headers.put("X-GitHub-Api-Version", List.of("2022-11-28"));
-        Request request = new Request(method, url, headers);
-        try (GitHubConnectorResponse response = connector.send(request)) {
-            byte[] body;
-            try (InputStream in = response.bodyStream()) {
-                body = in == null ? new byte[0] : in.readAllBytes();
-            }
-            return new Answer(response.statusCode(), body);
-        }
-    }
-
-    private record Request(String method, URL url, Map<String, List<String>> allHeaders) implements GitHubConnectorRequest {
-        @Override
-        public String header(String name) {
-            List<String> values = allHeaders.get(name);
-            return values == null || values.isEmpty() ? null : values.get(0);
-        }
-
-        @Override
-        public String contentType() {
-            return null;
-        }
-
-        @Override
-        public InputStream body() {
-            return new ByteArrayInputStream(new byte[0]);
-        }
-
-        @Override
-        public boolean hasBody() {
-            return false;
-        }
-
-        /** Never the Authorization header: it carries the JWT. */
-        @Override
-        public String toString() {
-            return method + " " + url;
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(app.privateKey());
+            signature.update(signed.getBytes(StandardCharsets.US_ASCII));
+            return signed + "." + base64.encodeToString(signature.sign());
+        } catch (GeneralSecurityException e) {
+            // Never the key or the exception's text (a provider may describe the key).
+            throw new AppAuthenticationFailed("GitHub App " + app.appId() + ": the private key cannot sign a JSON Web Token ("
+                    + e.getClass().getSimpleName() + "); check privateKey");
         }
     }
 }

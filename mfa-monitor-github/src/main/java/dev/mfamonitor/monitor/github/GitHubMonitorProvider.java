@@ -4,11 +4,12 @@ import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.Secret;
+import dev.mfamonitor.spi.SpiVersion;
 
 import java.net.URI;
 import java.security.PrivateKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -44,7 +45,12 @@ public final class GitHubMonitorProvider implements MonitorProvider {
     }
 
     @Override
-    public Monitor create(PluginConfig config) {
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    @Override
+    public Monitor create(PluginConfig config, PluginContext context) {
         String organization = config.string("organization").trim();
         if (!ORGANIZATION.matcher(organization).matches()) {
             throw config.error("organization", "'" + organization + "' is not a GitHub organisation login; write the "
@@ -54,7 +60,7 @@ public final class GitHubMonitorProvider implements MonitorProvider {
         while (endpoint.endsWith("/")) {
             endpoint = endpoint.substring(0, endpoint.length() - 1);
         }
-        checkEndpoint(config, endpoint);
+        checkEndpoint(config, context, endpoint);
         Optional<Secret> token = config.optionalSecret("token");
         Optional<String> appId = config.optionalString("appId");
         Optional<Secret> privateKey = config.optionalSecret("privateKey");
@@ -80,7 +86,7 @@ public final class GitHubMonitorProvider implements MonitorProvider {
         boolean weak = config.bool("weakMfa", true);
         Duration interval = positive(config, "fullScanInterval", config.duration("fullScanInterval", DEFAULT_FULL_SCAN_INTERVAL));
         GitHubSettings settings = new GitHubSettings(organization, endpoint, auth, timeout, outside, weak, interval);
-        return new GitHubMonitor(config.id(), settings, Clock.systemUTC());
+        return new GitHubMonitor(settings, context);
     }
 
     private static GitHubSettings.App app(PluginConfig config, String organization, Optional<String> appId,
@@ -119,7 +125,7 @@ public final class GitHubMonitorProvider implements MonitorProvider {
         throw config.error(key, "'" + text.trim() + "' is not valid; expected a whole number greater than zero");
     }
 
-    private static void checkEndpoint(PluginConfig config, String endpoint) {
+    private static void checkEndpoint(PluginConfig config, PluginContext context, String endpoint) {
         URI uri;
         try {
             uri = URI.create(endpoint);
@@ -130,6 +136,8 @@ public final class GitHubMonitorProvider implements MonitorProvider {
                 || uri.getHost() == null || uri.getQuery() != null || uri.getUserInfo() != null) {
             throw config.error("endpoint", "'" + endpoint + "' is not an API root; write https://api.github.com or https://HOST/api/v3");
         }
+        // https, or plain http to a loopback address only: the token must never cross a network in clear.
+        context.http().requireSecureEndpoint("endpoint", uri);
     }
 
     private static Duration positive(PluginConfig config, String key, Duration value) {

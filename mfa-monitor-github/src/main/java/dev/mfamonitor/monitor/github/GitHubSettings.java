@@ -2,8 +2,10 @@ package dev.mfamonitor.monitor.github;
 
 import dev.mfamonitor.spi.Secret;
 
+import java.net.URI;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -34,9 +36,14 @@ record GitHubSettings(String organization, String endpoint, Auth auth, Duration 
         return "members" + (outsideCollaborators ? ",outside-collaborators" : "") + (weakMfa ? ",weak-mfa" : "");
     }
 
-    /** Removes the configured secret (the token, or the App's key text) from a message. */
-    String redact(String text) {
-        return auth instanceof Token t ? t.token().redact(text) : ((App) auth).pem().redact(text);
+    /** The endpoint as a URI. */
+    URI endpointUri() {
+        return URI.create(endpoint);
+    }
+
+    /** The configured secrets' values (the token, or the App's key text), for the monitor's own redaction. */
+    List<String> secretValues() {
+        return auth instanceof Token t ? List.of(t.token().reveal()) : List.of(((App) auth).pem().reveal());
     }
 
     /** How the monitor authenticates. */

@@ -35,21 +35,23 @@ public final class ApiBudgetBenchmark {
                     disabled += without ? 1 : 0;
                     fake.member(id, "user" + id, without ? TwoFactor.DISABLED : TwoFactor.ENABLED, id <= 5);
                 }
-                try (Monitor monitor = GitHubFixture.monitor(fake, Map.of())) {
+                GitHubFixture fx = new GitHubFixture(fake);
+                try (Monitor monitor = fx.monitor(Map.of())) {
                     long start = System.nanoTime();
-                    Snapshot first = monitor.snapshot(GitHubFixture.first());
+                    Snapshot first = monitor.snapshot(fx.first());
                     long firstMs = (System.nanoTime() - start) / 1_000_000;
                     int firstRequests = fake.requestCount();
-                    // org + disabled + insecure + outside disabled + all members + owners + all outside collaborators
-                    int firstExpected = 1 + GitHubFixture.pages(disabled) + 1 + 1 + GitHubFixture.pages(n) + 1 + 1;
+                    // org + disabled + insecure + outside disabled + outside insecure + all members + owners + all outside
+                    int firstExpected = 1 + GitHubFixture.pages(disabled) + 1 + 1 + 1 + GitHubFixture.pages(n) + 1 + 1;
                     System.out.printf("%-8d %-14s %9d %9d %12d%n", n, "first (full)", firstRequests, firstExpected, firstMs);
 
                     fake.resetRequests();
                     start = System.nanoTime();
-                    Snapshot steady = monitor.snapshot(GitHubFixture.after(first));
+                    Snapshot steady = monitor.snapshot(fx.after(first));
                     long steadyMs = (System.nanoTime() - start) / 1_000_000;
-                    // ceil(D/100) + ceil(C/100) + ceil(W/100) + 1 + k, with C = W = 0 (one empty page each) and k = 0
-                    int steadyExpected = GitHubFixture.pages(disabled) + 1 + 1 + 1;
+                    // ceil(D/100) + ceil(C/100) + ceil(W/100) + ceil(Wc/100) + 1 + k, with C = W = Wc = 0 (one empty page
+                    // each) and k = 0
+                    int steadyExpected = GitHubFixture.pages(disabled) + 1 + 1 + 1 + 1;
                     System.out.printf("%-8d %-14s %9d %9d %12d%n", n, "steady state", fake.requestCount(), steadyExpected, steadyMs);
                     if (steady.accounts().size() != n || first.accounts().size() != n) {
                         throw new IllegalStateException("expected " + n + " accounts, saw " + first.accounts().size()

@@ -3,7 +3,7 @@ package dev.mfamonitor.monitor.github;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.testkit.github.FakeGitHub;
 import dev.mfamonitor.testkit.github.FakeGitHub.Reply;
@@ -28,13 +28,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static dev.mfamonitor.monitor.github.GitHubFixture.ORG;
-import static dev.mfamonitor.monitor.github.GitHubFixture.after;
-import static dev.mfamonitor.monitor.github.GitHubFixture.first;
 import static dev.mfamonitor.monitor.github.GitHubFixture.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** GitHub App authentication, real github-api and JWT signing against the fake, which verifies the JWT. */
+/** GitHub App authentication: the monitor's JWT signing and token exchange against the fake, which verifies the JWT. */
 class GitHubAppTest {
     static final long APP_ID = 12345;
     static final long INSTALLATION = 678;
@@ -47,6 +45,7 @@ class GitHubAppTest {
     @TempDir
     Path dir;
     private FakeGitHub fake;
+    private GitHubFixture fx;
 
     @BeforeAll
     static void keys() throws Exception {
@@ -64,6 +63,7 @@ class GitHubAppTest {
             fake.member(id, "user" + id, id % 100 == 0 ? TwoFactor.DISABLED : TwoFactor.ENABLED, id <= 3);
         }
         fake.outsideCollaborator(90001, "contractor", TwoFactor.DISABLED);
+        fx = new GitHubFixture(fake, new String[0]);
     }
 
     @AfterEach
@@ -103,10 +103,8 @@ class GitHubAppTest {
         values.put("privateKey", "${file:app-key.pem}");
         values.put("endpoint", fake.endpoint());
         values.putAll(extra);
-        PluginConfig config = new PluginConfig("monitor", "github-acme", "github", values, dir, name -> null);
-        Monitor monitor = new GitHubMonitorProvider().create(config);
-        config.requireAllUsed();
-        return monitor;
+        YamlPluginConfig config = new YamlPluginConfig("monitor", "github-acme", "github", values, dir, name -> null);
+        return fx.create(config);
     }
 
     private static Map<String, Account> byLogin(Snapshot snapshot) {
@@ -120,7 +118,7 @@ class GitHubAppTest {
     @Test
     void anAppWithAPkcs1KeyReadsTheOrgEndToEndAndTheFakeVerifiedItsJwt() throws Exception {
         try (Monitor monitor = monitor(pkcs1Pem(appKeys), Map.of("installationId", INSTALLATION))) {
-            Snapshot snapshot = monitor.snapshot(first());
+            Snapshot snapshot = monitor.snapshot(fx.first());
             assertThat(fake.verifiedJwts()).isEqualTo(1);
             assertThat(fake.installationTokens()).hasSize(1);
             assertThat(snapshot.accounts()).hasSize(251);
@@ -128,17 +126,17 @@ class GitHubAppTest {
             assertThat(byLogin(snapshot).get("user1").facts()).containsEntry("role", "admin");
             assertThat(byLogin(snapshot).get("contractor").mfa()).isEqualTo(MfaStatus.DISABLED);
             assertThat(snapshot.requirements()).containsEntry(GitHubMonitor.REQUIREMENT, MfaStatus.ENABLED);
-            // The token request first, then the token path's full scan: org, 3 short lists, members, owners, outside.
+            // The token request first, then the token path's full scan: org, 4 short lists, members, owners, outside.
             assertThat(requestLines().get(0)).isEqualTo("POST /app/installations/678/access_tokens");
-            assertThat(fake.requestCount()).isEqualTo(1 + (1 + 1 + 1 + 1 + pages(250) + 1 + 1));
+            assertThat(fake.requestCount()).isEqualTo(1 + (1 + 1 + 1 + 1 + 1 + pages(250) + 1 + 1));
 
             fake.resetRequests();
             fake.twoFactor(100, TwoFactor.ENABLED);
-            Snapshot steady = monitor.snapshot(after(snapshot));
+            Snapshot steady = monitor.snapshot(fx.after(snapshot));
             assertThat(byLogin(steady).get("user100").mfa()).isEqualTo(MfaStatus.ENABLED);
             // One new installation token per run, plus the steady-state formula (one check for the leaver).
             assertThat(requestLines().get(0)).isEqualTo("POST /app/installations/678/access_tokens");
-            assertThat(fake.requestCount()).isEqualTo(1 + (pages(1) + pages(1) + pages(0) + 1 + 1));
+            assertThat(fake.requestCount()).isEqualTo(1 + (pages(1) + pages(1) + pages(0) + pages(0) + 1 + 1));
             assertThat(fake.verifiedJwts()).isEqualTo(2);
         }
     }
@@ -146,19 +144,19 @@ class GitHubAppTest {
     @Test
     void aPkcs8KeyWorksAndWithoutInstallationIdTheInstallationIsFoundByOrg() throws Exception {
         try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of())) {
-            Snapshot snapshot = monitor.snapshot(first());
+            Snapshot snapshot = monitor.snapshot(fx.first());
             assertThat(snapshot.accounts()).hasSize(251);
             assertThat(requestLines().subList(0, 2)).containsExactly("GET /orgs/acme/installation",
                     "POST /app/installations/678/access_tokens");
             assertThat(fake.verifiedJwts()).isEqualTo(2);
-            assertThat(fake.requestCount()).isEqualTo(2 + (1 + 1 + 1 + 1 + pages(250) + 1 + 1));
+            assertThat(fake.requestCount()).isEqualTo(2 + (1 + 1 + 1 + 1 + 1 + pages(250) + 1 + 1));
         }
     }
 
     @Test
     void aJwtSignedWithAnotherKeyIsRefusedWithAMessageNamingTheAppAndWhatToCheck() throws Exception {
         try (Monitor monitor = monitor(pkcs1Pem(otherKeys), Map.of("installationId", INSTALLATION))) {
-            assertThatThrownBy(() -> monitor.snapshot(first()))
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
                     .hasMessage("GitHub answered 401 'A JSON web token could not be decoded' to POST "
                             + "/app/installations/678/access_tokens for GitHub App 12345 (org acme): GitHub did not accept the "
                             + "App's JSON Web Token. Check that appId is the App's id (App settings, 'App ID'), that privateKey "
@@ -173,7 +171,7 @@ class GitHubAppTest {
     @Test
     void aWrongAppIdIsRefusedToo() throws Exception {
         try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of("appId", 999, "installationId", INSTALLATION))) {
-            assertThatThrownBy(() -> monitor.snapshot(first()))
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
                     .hasMessageStartingWith("GitHub answered 401 'Integration not found' to POST "
                             + "/app/installations/678/access_tokens for GitHub App 999 (org acme): GitHub did not accept the "
                             + "App's JSON Web Token. Check that appId is the App's id");
@@ -184,7 +182,7 @@ class GitHubAppTest {
     void anAppNotInstalledOnTheOrgSaysSo() throws Exception {
         fake.appInstalledOnOrg(false);
         try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of())) {
-            assertThatThrownBy(() -> monitor.snapshot(first()))
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
                     .hasMessage("GitHub App 12345 is not installed on org acme (GET /orgs/acme/installation answered 404 "
                             + "'Not Found'): install the App on acme, or check appId and organization");
         }
@@ -193,7 +191,7 @@ class GitHubAppTest {
     @Test
     void aWrongInstallationIdSaysSo() throws Exception {
         try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of("installationId", 679))) {
-            assertThatThrownBy(() -> monitor.snapshot(first()))
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
                     .hasMessage("GitHub App 12345 has no installation 679 (POST /app/installations/679/access_tokens "
                             + "answered 404 'Not Found'): check installationId (the number at the end of the installation's "
                             + "settings URL, https://github.com/organizations/acme/settings/installations/ID), or leave it out "
@@ -206,7 +204,7 @@ class GitHubAppTest {
         fake.script(r -> r.param("filter").equals("2fa_disabled"), 1,
                 new Reply(422, Map.of(), "{\"message\":\"Only owners can use this filter.\"}"));
         try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of("installationId", INSTALLATION))) {
-            assertThatThrownBy(() -> monitor.snapshot(first()))
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
                     .hasMessage("GitHub answered 422 'Only owners can use this filter.' for org acme: GitHub App 12345 needs "
                             + "the organization permission \"Members: read\" (and \"Administration: read\" for the 2FA "
                             + "requirement), accepted on its installation on acme");
@@ -222,18 +220,70 @@ class GitHubAppTest {
         fake.script(r -> r.path().equals("/orgs/" + ORG + "/members") && r.param("filter").equals("all"), 1,
                 Reply.error(502, "Server Error for " + INSTALLATION_TOKEN));
         try (Monitor monitor = monitor(pem, Map.of("installationId", INSTALLATION))) {
-            assertThatThrownBy(() -> monitor.snapshot(first()))
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
                     .hasMessage("GitHub answered 502 'Server Error for ****' for org acme while reading all members: the "
                             + "snapshot is not taken (never a partial list); the next run tries again")
                     .satisfies(e -> assertThat(e.toString()).doesNotContain(INSTALLATION_TOKEN).doesNotContain(keyBody));
             assertThat(fake.installationTokens()).containsExactly(INSTALLATION_TOKEN);
 
-            Snapshot snapshot = monitor.snapshot(first());
+            Snapshot snapshot = monitor.snapshot(fx.first());
             String everything = snapshot.toString() + snapshot.facts() + snapshot.accounts();
             for (String token : fake.installationTokens()) {
                 assertThat(everything).doesNotContain(token);
             }
             assertThat(everything).doesNotContain(keyBody.substring(0, 40)).doesNotContain("PRIVATE KEY");
+        }
+    }
+
+    // Issue 12, item 2: the installation lookup and the token exchange go through the rate-limit handling.
+
+    @Test
+    void theInstallationLookupAndTheTokenExchangeWaitOutRateLimitsLikeEveryOtherRequest() throws Exception {
+        fake.script(r -> r.path().equals("/orgs/acme/installation"), 1,
+                Reply.primaryRateLimit(403, java.time.Instant.now().plusSeconds(20)));
+        fake.script(r -> r.path().equals("/app/installations/678/access_tokens"), 1,
+                Reply.secondaryRateLimit(429, java.util.Optional.empty()));
+        try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of())) {
+            Snapshot snapshot = monitor.snapshot(fx.first());
+
+            assertThat(snapshot.accounts()).hasSize(251);
+            assertThat(fx.context.sleeps()).hasSize(2);
+            assertThat(fx.context.sleeps().get(0)).isBetween(java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(21));
+            assertThat(fx.context.sleeps().get(1)).isEqualTo(java.time.Duration.ofSeconds(60));
+            assertThat(requestLines().subList(0, 4)).containsExactly("GET /orgs/acme/installation",
+                    "GET /orgs/acme/installation", "POST /app/installations/678/access_tokens",
+                    "POST /app/installations/678/access_tokens");
+        }
+    }
+
+    @Test
+    void aRateLimitOnTheTokenExchangePastTheDeadlineSaysSoNotThatTheAppIsSuspended() throws Exception {
+        fake.script(r -> r.path().equals("/app/installations/678/access_tokens"), -1,
+                Reply.primaryRateLimit(403, java.time.Instant.now().plusSeconds(3600)));
+        try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of("installationId", INSTALLATION))) {
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
+                    .hasMessageStartingWith("GitHub's primary rate limit (x-ratelimit-remaining: 0) for org acme (HTTP 403 on "
+                            + "POST /app/installations/678/access_tokens) lasts until ")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("suspended"));
+        }
+    }
+
+    // Issue 12, item 9: the App's JWT, echoed by a server, is redacted like the installation token.
+
+    @Test
+    void anEchoedJwtOrInstallationTokenIsRedacted() throws Exception {
+        fake.script(r -> r.path().equals("/app/installations/678/access_tokens"), 1, Reply.echoingAuthorization(500));
+        try (Monitor monitor = monitor(pkcs8Pem(appKeys), Map.of("installationId", INSTALLATION))) {
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
+                    .hasMessage("GitHub answered 500 'bad header: Authorization: Bearer ****' to POST "
+                            + "/app/installations/678/access_tokens for GitHub App 12345 (org acme): no installation token, "
+                            + "so the snapshot is not taken; the next run tries again");
+
+            fake.nextInstallationToken(INSTALLATION_TOKEN);
+            fake.script(r -> r.path().equals("/orgs/acme"), 1, Reply.echoingAuthorization(500));
+            assertThatThrownBy(() -> monitor.snapshot(fx.first()))
+                    .hasMessage("GitHub answered 500 'bad header: Authorization: token ****' for org acme while reading the "
+                            + "organization: the snapshot is not taken (never a partial list); the next run tries again");
         }
     }
 

@@ -4,10 +4,15 @@ import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.core.RunReport;
 import dev.mfamonitor.spi.ChangeEvent;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.Snapshot;
-import dev.mfamonitor.spi.StateStore;
-import dev.mfamonitor.spi.StoredState;
+import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.MonitorState;
+import dev.mfamonitor.spi.state.OutboxEntry;
+import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.StateStore;
+import dev.mfamonitor.spi.state.StoredState;
 import dev.mfamonitor.testkit.github.FakeGitHub;
 import dev.mfamonitor.testkit.github.FakeGitHub.Reply;
 import dev.mfamonitor.testkit.github.FakeGitHub.TwoFactor;
@@ -15,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.mfamonitor.monitor.github.GitHubFixture.ORG;
 import static dev.mfamonitor.monitor.github.GitHubFixture.TOKEN;
@@ -41,29 +49,32 @@ class GitHubMonitorEngineTest {
     }
 
     private RunReport run(Map<String, Object> extra) {
-        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor("github-acme", GitHubFixture.monitor(fake, extra))
-                .notifier("recorder", delivered::add).build()) {
+        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor("github-acme", new GitHubFixture(fake).monitor(extra))
+                .notifier("recorder", notification -> {
+                    delivered.add(notification);
+                    return DeliveryResult.delivered();
+                }).build()) {
             return engine.run();
         }
     }
 
     @Test
     void aNonOwnerTokenExitsThreeWithNoAlerts() {
-        RunReport report = run(Map.of("token", "ghp_member_only"));
+        RunReport report = run(Map.of("token", "${env:MEMBER_TOKEN}"));
 
         assertThat(report.exitCode()).isEqualTo(ExitCode.INCOMPLETE);
         assertThat(report.monitorFailures()).isEqualTo(Map.of("github-acme", "GitHub answered 422 'Only owners can use this "
                 + "filter.' for org acme: the token's user must be an owner of acme (a classic token also needs the read:org "
                 + "scope, admin:org to see the 2FA requirement)"));
         assertThat(report.newEvents()).extracting(ChangeEvent::type).containsExactly(EventType.MONITOR_FAILED);
-        assertThat(store.state.monitors().get("github-acme").lastGood()).isEmpty();
+        assertThat(store.load().monitors().get("github-acme").lastGood()).isEmpty();
     }
 
     @Test
     void aFailingPageKeepsTheLastGoodSnapshotAndAlertsNothing() {
         RunReport baseline = run(Map.of());
         assertThat(baseline.exitCode()).isEqualTo(ExitCode.OK);
-        Snapshot good = store.state.monitors().get("github-acme").lastGood().orElseThrow();
+        Snapshot good = store.load().monitors().get("github-acme").lastGood().orElseThrow();
         assertThat(good.accounts()).hasSize(1000);
 
         // Force the full listing (fullScanInterval passed) and break page 7 of it.
@@ -74,12 +85,13 @@ class GitHubMonitorEngineTest {
 
         assertThat(broken.exitCode()).isEqualTo(ExitCode.INCOMPLETE);
         assertThat(broken.newEvents()).extracting(ChangeEvent::type).containsExactly(EventType.MONITOR_FAILED);
-        assertThat(store.state.monitors().get("github-acme").lastGood()).contains(good);
+        assertThat(store.load().monitors().get("github-acme").lastGood()).contains(good);
     }
 
-    /** A store in memory: enough for the engine, nothing to clean up. */
+    /** A store in memory with the operations' semantics: enough for the engine, nothing to clean up. */
     private static final class MemoryStore implements StateStore {
-        StoredState state = StoredState.EMPTY;
+        private final Map<String, MonitorState> monitors = new TreeMap<>();
+        private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
 
         @Override
         public Lock lock() {
@@ -87,13 +99,26 @@ class GitHubMonitorEngineTest {
         }
 
         @Override
-        public StoredState load() {
-            return state;
+        public synchronized StoredState load() {
+            return new StoredState(monitors, List.copyOf(outbox.values()));
         }
 
         @Override
-        public void save(StoredState newState) {
-            state = newState;
+        public synchronized void commit(RunCommit commit) {
+            monitors.putAll(commit.monitors());
+            commit.newEntries().forEach(e -> outbox.put(e.id(), e));
+            mark(commit.marks());
+            commit.settled().forEach(outbox::remove);
+        }
+
+        @Override
+        public synchronized void mark(List<DeliveryMark> marks) {
+            for (DeliveryMark mark : marks) {
+                OutboxEntry entry = outbox.get(mark.entryId());
+                if (entry != null && entry.deliveries().containsKey(mark.notifierId())) {
+                    outbox.put(entry.id(), entry.with(mark.notifierId(), mark.delivery()));
+                }
+            }
         }
 
         @Override

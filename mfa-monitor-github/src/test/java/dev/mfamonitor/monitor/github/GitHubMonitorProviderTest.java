@@ -1,8 +1,11 @@
 package dev.mfamonitor.monitor.github;
 
+import java.time.Instant;
+import dev.mfamonitor.testkit.TestContext;
 import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MonitorProvider;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.core.config.YamlPluginConfig;
+import dev.mfamonitor.spi.PluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -16,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GitHubMonitorProviderTest {
+    private static final PluginContext CONTEXT = TestContext.at("github-acme", Instant.now()).withSecretValues(TOKEN);
 
-    private static PluginConfig config(Map<String, Object> values) {
-        return new PluginConfig("monitor", "github-acme", "github", values, Path.of("."),
+    private static YamlPluginConfig config(Map<String, Object> values) {
+        return new YamlPluginConfig("monitor", "github-acme", "github", values, Path.of("."),
                 name -> name.equals("GITHUB_TOKEN") ? TOKEN : null);
     }
 
@@ -30,21 +34,26 @@ class GitHubMonitorProviderTest {
     }
 
     @Test
+    void declaresTheSpiItWasBuiltAgainst() {
+        assertThat(new GitHubMonitorProvider().spiVersion()).isEqualTo(dev.mfamonitor.spi.SpiVersion.CURRENT);
+    }
+
+    @Test
     void isFoundAsTypeGithub() {
         assertThat(ServiceLoader.load(MonitorProvider.class).stream().map(p -> p.get().type())).contains("github");
     }
 
     @Test
     void readsEveryDocumentedKeyWithItsDefault() {
-        PluginConfig config = config(base());
-        GitHubMonitor monitor = (GitHubMonitor) new GitHubMonitorProvider().create(config);
+        YamlPluginConfig config = config(base());
+        GitHubMonitor monitor = (GitHubMonitor) new GitHubMonitorProvider().create(config, CONTEXT);
         config.requireAllUsed();
         assertThat(monitor).isNotNull();
         assertThatThrownBy(() -> {
             Map<String, Object> values = base();
             values.put("tokn", "x");
-            PluginConfig withTypo = config(values);
-            new GitHubMonitorProvider().create(withTypo);
+            YamlPluginConfig withTypo = config(values);
+            new GitHubMonitorProvider().create(withTypo, CONTEXT);
             withTypo.requireAllUsed();
         }).isInstanceOf(ConfigException.class).hasMessage("property 'tokn' is not used by monitor 'github-acme' (type github); "
                 + "known: appId, endpoint, fullScanInterval, installationId, organization, outsideCollaborators, privateKey, "
@@ -61,14 +70,14 @@ class GitHubMonitorProviderTest {
         return values;
     }
 
-    private static PluginConfig appConfig(Map<String, Object> values, String pem) {
-        return new PluginConfig("monitor", "github-acme", "github", values, Path.of("."),
+    private static YamlPluginConfig appConfig(Map<String, Object> values, String pem) {
+        return new YamlPluginConfig("monitor", "github-acme", "github", values, Path.of("."),
                 name -> name.equals("GITHUB_TOKEN") ? TOKEN : name.equals("APP_KEY") ? pem : null);
     }
 
     private static String appKeyError(String pem) {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> new GitHubMonitorProvider().create(appConfig(app(pem), pem)));
+                () -> new GitHubMonitorProvider().create(appConfig(app(pem), pem), CONTEXT));
         assertThat(thrown).isInstanceOf(ConfigException.class);
         assertThat(thrown.getMessage()).doesNotContain(KEY_CANARY);
         return thrown.getMessage();
@@ -82,8 +91,8 @@ class GitHubMonitorProviderTest {
         for (String pem : List.of(GitHubAppTest.pkcs8Pem(keys), GitHubAppTest.pkcs1Pem(keys))) {
             Map<String, Object> values = app(pem);
             values.put("installationId", "678");
-            PluginConfig config = appConfig(values, pem);
-            assertThat(new GitHubMonitorProvider().create(config)).isInstanceOf(GitHubMonitor.class);
+            YamlPluginConfig config = appConfig(values, pem);
+            assertThat(new GitHubMonitorProvider().create(config, CONTEXT)).isInstanceOf(GitHubMonitor.class);
             config.requireAllUsed();
         }
         // The PKCS#1 key converted here is the very key: its PKCS#8 form is what Java itself encodes.
@@ -95,14 +104,14 @@ class GitHubMonitorProviderTest {
         Map<String, Object> both = base();
         both.put("appId", 12345);
         both.put("privateKey", "${env:GITHUB_TOKEN}");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(both)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(both), CONTEXT))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'github-acme' (type github): set either token: (a personal access token of an owner of "
                         + "acme) or the GitHub App keys appId:, privateKey: and optionally installationId:, not both")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
         Map<String, Object> neither = base();
         neither.remove("token");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(neither)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(neither), CONTEXT))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("monitor 'github-acme' (type github): property 'token': is required: a personal access token of "
                         + "an owner of acme, written ${env:NAME} or ${file:PATH}; or authenticate as a GitHub App with appId:, "
@@ -114,28 +123,28 @@ class GitHubMonitorProviderTest {
         String pem = "-----BEGIN RSA PRIVATE KEY-----\n" + KEY_CANARY + "==\n-----END RSA PRIVATE KEY-----";
         Map<String, Object> noKey = app(pem);
         noKey.remove("privateKey");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(noKey, pem)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(noKey, pem), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'privateKey': is required with appId: the App's "
                         + "private key (.pem), written ${file:PATH} or ${env:NAME}");
         Map<String, Object> noId = app(pem);
         noId.remove("appId");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(noId, pem)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(noId, pem), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'appId': is required with privateKey: the GitHub "
                         + "App's id (App settings, 'App ID')");
         Map<String, Object> onlyInstallation = base();
         onlyInstallation.remove("token");
         onlyInstallation.put("installationId", 678);
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(onlyInstallation)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(onlyInstallation), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'appId': is required with privateKey: the GitHub "
                         + "App's id (App settings, 'App ID')");
         Map<String, Object> badId = app(pem);
         badId.put("appId", "my-app");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(badId, pem)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(badId, pem), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'appId': 'my-app' is not valid; expected a whole "
                         + "number greater than zero");
         Map<String, Object> badInstallation = app(pem);
         badInstallation.put("installationId", 0);
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(badInstallation, pem)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(appConfig(badInstallation, pem), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'installationId': '0' is not valid; expected a "
                         + "whole number greater than zero");
     }
@@ -165,7 +174,7 @@ class GitHubMonitorProviderTest {
     void aMissingTokenSaysWhatIsNeeded() {
         Map<String, Object> values = base();
         values.remove("token");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(values)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(values), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'token': is required: a personal access token of "
                         + "an owner of acme, written ${env:NAME} or ${file:PATH}; or authenticate as a GitHub App with appId:, "
                         + "privateKey: and optionally installationId:");
@@ -175,17 +184,17 @@ class GitHubMonitorProviderTest {
     void badValuesNameTheKey() {
         Map<String, Object> org = base();
         org.put("organization", "https://github.com/acme");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(org)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(org), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'organization': 'https://github.com/acme' is not a "
                         + "GitHub organisation login; write the name as in https://github.com/NAME");
         Map<String, Object> endpoint = base();
         endpoint.put("endpoint", "ftp://ghe.example.com");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(endpoint)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(endpoint), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'endpoint': 'ftp://ghe.example.com' is not an API "
                         + "root; write https://api.github.com or https://HOST/api/v3");
         Map<String, Object> interval = base();
         interval.put("fullScanInterval", "0s");
-        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(interval)))
+        assertThatThrownBy(() -> new GitHubMonitorProvider().create(config(interval), CONTEXT))
                 .hasMessage("monitor 'github-acme' (type github): property 'fullScanInterval': must be longer than zero");
     }
 }

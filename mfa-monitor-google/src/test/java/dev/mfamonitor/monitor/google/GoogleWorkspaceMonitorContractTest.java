@@ -4,6 +4,8 @@ import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.testkit.MonitorContract;
 import org.junit.jupiter.api.AfterEach;
 
+import java.util.Optional;
+
 /** The engine's contract, over 1,201 users in three pages of the fake Directory API. */
 class GoogleWorkspaceMonitorContractTest extends MonitorContract {
     private final GoogleFixture fixture = new GoogleFixture();
@@ -27,5 +29,15 @@ class GoogleWorkspaceMonitorContractTest extends MonitorContract {
     @Override
     protected void breakPartOfSource() {
         fixture.fake.failPage(3);
+    }
+
+    @Override
+    protected Optional<String> secretCanary() {
+        return Optional.of(fixture.keyJson());
+    }
+
+    @Override
+    protected void makeSourceEchoTheSecret() {
+        fixture.fake.echoCredentials(true);
     }
 }

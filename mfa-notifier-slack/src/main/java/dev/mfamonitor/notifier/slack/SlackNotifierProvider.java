@@ -125,7 +125,10 @@ public final class SlackNotifierProvider implements NotifierProvider {
         try {
             context.http().requireSecureEndpoint(key, uri);
         } catch (ConfigException e) {
-            throw new ConfigException(context.redactor().redact(e.getMessage()) + hint);
+            // The rules' message may quote the URL; the context's redactor learns this instance's secrets only once
+            // create returns, so the value is masked here too.
+            String message = context.redactor().redact(e.getMessage());
+            throw new ConfigException((secret ? message.replace(uri.toString(), "****") : message) + hint);
         }
         HttpUrl url = HttpUrl.parse(uri.toString());
         if (url == null || uri.getRawUserInfo() != null) {

@@ -106,6 +106,16 @@ class SlackSecretsTest {
     }
 
     @Test
+    void aWebhookUrlOfAnotherSchemeIsReportedWithoutItsValueEvenBeforeTheRedactorKnowsIt() {
+        String url = "ftp://hooks.example.com/services/T0/B0/" + WEBHOOK_CANARY;
+        assertThatThrownBy(() -> SlackTestSupport.create(SlackTestSupport.config(Map.of("webhookUrl", "${env:HOOK}"),
+                Map.of("HOOK", url)), dev.mfamonitor.testkit.TestContext.of("security-slack")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("property 'webhookUrl'")
+                .message().doesNotContain(WEBHOOK_CANARY);
+    }
+
+    @Test
     void aBadWebhookUrlIsReportedWithoutItsValue() {
         String url = "http://hooks.example.com/services/T0/B0/" + WEBHOOK_CANARY;
         assertThatThrownBy(() -> SlackTestSupport.create(SlackTestSupport.config(Map.of("webhookUrl", "${env:HOOK}"),

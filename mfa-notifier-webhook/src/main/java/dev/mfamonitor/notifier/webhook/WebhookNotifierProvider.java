@@ -100,8 +100,9 @@ public final class WebhookNotifierProvider implements NotifierProvider {
         try {
             context.http().requireSecureEndpoint("url", uri);
         } catch (ConfigException e) {
-            // The rules' message may quote the URL: the redactor knows it (and its path) as a configured secret.
-            throw new ConfigException(context.redactor().redact(e.getMessage()));
+            // The rules' message may quote the URL, a secret; the context's redactor learns this instance's secrets
+            // only once create returns, so the value is masked here too.
+            throw new ConfigException(context.redactor().redact(e.getMessage()).replace(uri.toString(), "****"));
         }
         return parsed;
     }

@@ -210,7 +210,8 @@ public final class FileStateStore implements StateStore {
     /** Temporary files of killed runs: under the lock no run of this store is writing one. */
     private void removeStaleTemporaryFiles(Target target) throws IOException {
         String prefix = target.temporaryPrefix();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(target.directory, prefix + "*")) {
+        DirectoryStream.Filter<Path> ours = file -> file.getFileName().toString().startsWith(prefix);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(target.directory, ours)) {
             for (Path file : files) {
                 if (!Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(file);

@@ -297,6 +297,21 @@ class FileStateStoreSafetyTest {
         assertThat(Files.readAllBytes(file)).isEqualTo(state);
     }
 
+    @Test
+    void aStateFileNameWithGlobCharactersOnlyEverRemovesItsOwnTemporaryFiles() throws Exception {
+        Path file = directory.resolve("state[1]{a,b}*.json");
+        FileStateStore store = new FileStateStore(file);
+        Files.writeString(directory.resolve(".state[1]{a,b}*.json.tmp-5"), "stale");
+        Files.writeString(directory.resolve(".state1a.json.tmp-5"), "another store's");
+
+        store.lock().close();
+
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("state[1]{a,b}*.json.lock", ".state1a.json.tmp-5");
+        }
+    }
+
     // ---- item 47: a file this user may not read, a failing directory fsync
 
     @Test

@@ -265,6 +265,53 @@ class FileStateStoreTest {
         assertThat(new FileStateStore(directory.resolve("a/b/mfa-state.json")).load()).isEqualTo(StateStoreContract.richState());
     }
 
+    /** Catches a store that truncates the file and then writes it: a reader would see it empty or half written. */
+    @Test
+    void aReaderDuringCommitsAndMarksAlwaysSeesOneWholeState() throws Exception {
+        Path file = directory.resolve("mfa-state.json");
+        FileStateStore writer = new FileStateStore(file);
+        FileStateStore reader = new FileStateStore(file);
+        StoredState odd = StateFileChild.stateWithAccounts(1, 3000);
+        StoredState even = StateFileChild.stateWithAccounts(2, 2000);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        StateStore.Lock lock = writer.lock();
+        java.util.concurrent.CompletableFuture<Integer> writing;
+        int loads = 0;
+        try {
+            writer.commit(StateFileChild.commitReplacing(StoredState.EMPTY, odd));
+            writing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                int commits = 0;
+                try {
+                    StoredState last = odd;
+                    while (!stop.get()) {
+                        StoredState next = commits % 2 == 0 ? even : odd;
+                        writer.commit(StateFileChild.commitReplacing(last, next));
+                        writer.mark(StateFileChild.marksFor(next));
+                        last = next;
+                        commits++;
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                return commits;
+            });
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1500);
+            while (System.nanoTime() < deadline) {
+                StoredState loaded = reader.load();
+                assertThat(loaded).as("load %d", loads).isIn(odd, even, StateFileChild.marked(odd), StateFileChild.marked(even));
+                loads++;
+            }
+        } finally {
+            stop.set(true);
+        }
+        try {
+            assertThat(writing.get(30, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(3);
+        } finally {
+            lock.close();
+        }
+        assertThat(loads).isGreaterThan(3);
+    }
+
     @Test
     void describeNamesTheAbsoluteFile() {
         Path file = directory.resolve("mfa-state.json");

@@ -61,7 +61,9 @@ public final class FakeAwsServer implements AutoCloseable {
     private final String managementAccountId;
     private volatile Duration latency = Duration.ZERO;
     private volatile String sessionSecret = "fake-session-secret";
+    private volatile String sessionTokenPrefix = "FQoGZXIvYXdzE-token-";
     private volatile boolean organizationDenied;
+    private final Map<String, Integer> redirects = new ConcurrentHashMap<>();
 
     private FakeAwsServer(String managementAccountId) throws IOException {
         this.managementAccountId = managementAccountId;
@@ -75,6 +77,15 @@ public final class FakeAwsServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         account(managementAccountId);
+    }
+
+    /**
+     * Answers every IAM or STS call of {@code action} with a redirect ({@code status} 301, 302, 307 or 308, a
+     * {@code Location} on another host and a short HTML body), as a captive portal or a misconfigured proxy would.
+     */
+    public FakeAwsServer redirect(String action, int status) {
+        redirects.put(action, status);
+        return this;
     }
 
     /** Starts a fake whose base credentials belong to account {@code managementAccountId}. */
@@ -99,6 +110,11 @@ public final class FakeAwsServer implements AutoCloseable {
     /** Every answer waits this long first, as a remote service would. */
     public void latency(Duration latency) {
         this.latency = latency;
+    }
+
+    /** How every AssumeRole session token handed out from now on starts (a canary for leak tests). */
+    public void sessionTokenPrefix(String prefix) {
+        this.sessionTokenPrefix = prefix;
     }
 
     /** The secret access key AssumeRole hands out, so that a test can look for it where it must not be. */
@@ -163,6 +179,15 @@ public final class FakeAwsServer implements AutoCloseable {
         boolean sts = action.equals("AssumeRole") || action.equals("GetCallerIdentity");
         String ns = sts ? STS_NS : IAM_NS;
         count(action);
+        Integer redirect = redirects.get(action);
+        if (redirect != null) {
+            byte[] html = "<html><body>Moved</body></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Location", "https://login.example.net/portal?next=iam");
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(redirect, html.length);
+            exchange.getResponseBody().write(html);
+            return;
+        }
         if (!"POST".equals(exchange.getRequestMethod())) {
             error(exchange, ns, 400, "Sender", "InvalidAction", "Only POST is served here");
             return;
@@ -306,7 +331,7 @@ public final class FakeAwsServer implements AutoCloseable {
         ok(exchange, STS_NS, "AssumeRole", "<AssumedRoleUser><Arn>arn:aws:sts::" + target.id() + ":assumed-role/" + esc(roleName)
                 + "/" + esc(session) + "</Arn><AssumedRoleId>AROAEXAMPLE:" + esc(session) + "</AssumedRoleId></AssumedRoleUser>"
                 + "<Credentials><AccessKeyId>" + keyId + "</AccessKeyId><SecretAccessKey>" + esc(sessionSecret)
-                + "</SecretAccessKey><SessionToken>FQoGZXIvYXdzE-token-" + keyId + "</SessionToken><Expiration>"
+                + "</SecretAccessKey><SessionToken>" + esc(sessionTokenPrefix) + keyId + "</SessionToken><Expiration>"
                 + Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS) + "</Expiration></Credentials>");
     }
 

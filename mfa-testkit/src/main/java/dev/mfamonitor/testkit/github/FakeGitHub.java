@@ -88,8 +88,19 @@ public final class FakeGitHub implements AutoCloseable {
         }
     }
 
-    /** A scripted answer. */
+    /**
+     * A scripted answer. In its body, {@link #AUTHORIZATION} stands for the request's {@code Authorization} header, so
+     * that a test can play a server (or proxy) that quotes the credential back in its error.
+     */
     public record Reply(int status, Map<String, String> headers, String body) {
+        /** Replaced by the request's {@code Authorization} header in a scripted body. */
+        public static final String AUTHORIZATION = "{{authorization}}";
+
+        /** An error whose message quotes the request's {@code Authorization} header. */
+        public static Reply echoingAuthorization(int status) {
+            return error(status, "bad header: Authorization: " + AUTHORIZATION);
+        }
+
         /** An error with GitHub's {@code {"message": ...}} body. */
         public static Reply error(int status, String message) {
             return new Reply(status, Map.of(), messageBody(message));
@@ -131,6 +142,8 @@ public final class FakeGitHub implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Boolean requirement = Boolean.TRUE;
     private volatile boolean insecureFilterKnown = true;
+    private volatile boolean insecureFilterIgnored;
+    private final Map<Long, String> roles = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Duration latency = Duration.ZERO;
     private volatile App app;
     private volatile String nextInstallationToken;
@@ -240,6 +253,24 @@ public final class FakeGitHub implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether {@code filter=2fa_insecure} is ignored: the server answers it with every member (or outside
+     * collaborator), as one that does not know the filter but does not refuse it would.
+     */
+    public FakeGitHub insecureFilterIgnored(boolean ignored) {
+        this.insecureFilterIgnored = ignored;
+        return this;
+    }
+
+    /**
+     * The role {@code GET /orgs/{org}/memberships/{login}} gives a member, as GitHub writes it: {@code admin},
+     * {@code member}, {@code billing_manager}, or one GitHub may add. Listings by role still go by owner or not.
+     */
+    public FakeGitHub role(long id, String role) {
+        roles.put(id, Objects.requireNonNull(role));
+        return this;
+    }
+
     /** A delay before every answer. */
     public FakeGitHub latency(Duration delay) {
         this.latency = Objects.requireNonNull(delay);
@@ -292,7 +323,10 @@ public final class FakeGitHub implements AutoCloseable {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
-            Reply reply = scripted(request).orElseGet(() -> answer(request, exchange.getRequestHeaders().getFirst("Authorization")));
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            Reply reply = scripted(request)
+                    .map(r -> new Reply(r.status(), r.headers(), r.body().replace(Reply.AUTHORIZATION, String.valueOf(authorization))))
+                    .orElseGet(() -> answer(request, authorization));
             send(exchange, request, reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -346,7 +380,7 @@ public final class FakeGitHub implements AutoCloseable {
             ObjectNode membership = JSON.createObjectNode();
             membership.put("url", "https://api.github.com/orgs/" + org + "/memberships/" + user.get().login());
             membership.put("state", "active");
-            membership.put("role", user.get().admin() ? "admin" : "member");
+            membership.put("role", roles.getOrDefault(user.get().id(), user.get().admin() ? "admin" : "member"));
             membership.put("organization_url", "https://api.github.com/orgs/" + org);
             membership.set("organization", orgSummary());
             membership.set("user", userJson(user.get()));
@@ -501,7 +535,7 @@ public final class FakeGitHub implements AutoCloseable {
                     .filter(u -> u.outside() == outside)
                     .filter(u -> switch (filter) {
                         case "2fa_disabled" -> u.twoFactor() == TwoFactor.DISABLED;
-                        case "2fa_insecure" -> u.twoFactor() == TwoFactor.INSECURE;
+                        case "2fa_insecure" -> insecureFilterIgnored || u.twoFactor() == TwoFactor.INSECURE;
                         default -> true;
                     })
                     .filter(u -> role.equals("all") || u.admin() == role.equals("admin"))

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The built-in inventory monitor against the monitor contract. It lives in mfa-testkit because mfa-core cannot
@@ -35,5 +36,16 @@ class InventoryMonitorContractTest extends MonitorContract {
     @Override
     protected void breakPartOfSource() throws Exception {
         Files.writeString(file(), "id,name,mfa\n1001,alice,enabled\n1002,bob");
+    }
+
+    /** An inventory file holds no secret. */
+    @Override
+    protected Optional<String> secretCanary() {
+        return Optional.empty();
+    }
+
+    /** A file cannot echo a credential. */
+    @Override
+    protected void makeSourceEchoTheSecret() {
     }
 }

@@ -3,9 +3,10 @@ package com.example.mfa.gitlab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.Backoff;
+import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Monitor;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import org.slf4j.Logger;
@@ -17,9 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,7 +44,9 @@ import java.util.stream.Collectors;
  * <p>Never silently wrong: every page must be read or the snapshot fails; a list that changed while it was read
  * (a user listed twice, fewer users than GitLab's {@code x-total}) fails; a user whose {@code two_factor_enabled}
  * GitLab did not show is {@link MfaStatus#UNKNOWN} and fails the snapshot naming the right the token lacks.
- * Redirects are not followed and a next-page link to another host is refused, so the token goes only to {@code url}.
+ * Redirects are not followed and a next-page link to another origin is refused ({@link PluginContext#http()}), so the
+ * token goes only to {@code url}. Time, waits and redaction come from the {@link PluginContext}: tests replace time
+ * instead of sleeping, and every text from GitLab is redacted before it is cut short.
  */
 final class GitLabMonitor implements Monitor {
     static final String SERVICE = "gitlab";
@@ -52,20 +58,18 @@ final class GitLabMonitor implements Monitor {
     private static final Pattern LINK = Pattern.compile("<([^>]*)>([^<]*)");
     private static final Pattern REL_NEXT = Pattern.compile("(?i)\\brel\\s*=\\s*\"?[^\"]*\\bnext\\b");
 
+    /** The first retry waits up to this long, doubling, with jitter; never longer than {@link #MAX_DELAY}. */
+    static final Duration FIRST_DELAY = Duration.ofMillis(500);
+    static final Duration MAX_DELAY = Duration.ofSeconds(30);
+
     private final GitLabSettings settings;
-    private final Clock clock;
-    private final Backoff backoff;
+    private final PluginContext context;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
-    GitLabMonitor(GitLabSettings settings, Clock clock) {
-        this(settings, clock, Backoff.standard());
-    }
-
-    GitLabMonitor(GitLabSettings settings, Clock clock, Backoff backoff) {
+    GitLabMonitor(GitLabSettings settings, PluginContext context) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.context = Objects.requireNonNull(context, "context");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -74,7 +78,7 @@ final class GitLabMonitor implements Monitor {
 
     @Override
     public Snapshot snapshot(ScanRequest request) throws Exception {
-        Instant started = clock.instant();
+        Instant started = context.clock().instant();
         Map<String, MfaStatus> requirements = new HashMap<>();
         boolean members = settings.group().isPresent();
         List<JsonNode> entries;
@@ -124,7 +128,7 @@ final class GitLabMonitor implements Monitor {
     }
 
     /** Every page of a list; fails unless all of them were read and they add up. */
-    private List<JsonNode> list(String firstPage, String what, Instant deadline) throws Exception {
+    private List<JsonNode> list(String firstPage, String what, Deadline deadline) throws Exception {
         List<JsonNode> entries = new ArrayList<>();
         Set<URI> seen = new HashSet<>();
         OptionalLong total = OptionalLong.empty();
@@ -175,7 +179,7 @@ final class GitLabMonitor implements Monitor {
                     } catch (IllegalArgumentException e) {
                         throw new GitLabMonitorException("GitLab's next-page link after " + where + " is not a URL");
                     }
-                    if (!sameOrigin(next, settings.url())) {
+                    if (!context.http().sameOrigin(next, settings.url())) {
                         throw new GitLabMonitorException("GitLab's next-page link after " + where + " points to "
                                 + next.getScheme() + "://" + next.getAuthority() + ", not to " + settings.url()
                                 + "; the token is not sent elsewhere: set url: to the address GitLab calls itself (its external_url)");
@@ -194,21 +198,12 @@ final class GitLabMonitor implements Monitor {
         return settings.api(firstPage + "&page=" + nextPage);
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
-                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-    }
-
     private static OptionalLong header(HttpResponse<?> response, String name) {
         String value = response.headers().firstValue(name).orElse("").trim();
         return value.matches("[0-9]{1,18}") ? OptionalLong.of(Long.parseLong(value)) : OptionalLong.empty();
     }
 
-    private JsonNode get(URI uri, String what, Instant deadline) throws Exception {
+    private JsonNode get(URI uri, String what, Deadline deadline) throws Exception {
         return parse(send(uri, what, deadline), what);
     }
 
@@ -222,10 +217,10 @@ final class GitLabMonitor implements Monitor {
     }
 
     /** One GET with the token; 429 and 5xx are retried within the deadline, honouring {@code Retry-After}. */
-    private HttpResponse<byte[]> send(URI uri, String what, Instant deadline) throws Exception {
+    private HttpResponse<byte[]> send(URI uri, String what, Deadline deadline) throws Exception {
         for (int attempt = 1; ; attempt++) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
+            Duration left = deadline.remaining();
+            if (left.isZero()) {
                 throw new GitLabMonitorException("the deadline passed before " + what + " of " + settings.url() + " was read");
             }
             Duration timeout = left.compareTo(settings.timeout()) < 0 ? left : settings.timeout();
@@ -243,11 +238,11 @@ final class GitLabMonitor implements Monitor {
                 throw new GitLabMonitorException("GitLab " + settings.url() + " did not answer " + what + " within "
                         + timeout.toMillis() + " ms; raise timeout: or check the instance", e);
             } catch (IOException e) {
-                if (attempt < ATTEMPTS && Backoff.sleepWithin(backoff.delay(attempt), deadline, clock)) {
+                if (attempt < ATTEMPTS && sleepWithin(delay(attempt), deadline)) {
                     continue;
                 }
                 throw new GitLabMonitorException("cannot reach GitLab " + settings.url() + " for " + what + " ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + settings.token().redact(e.getMessage()))
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + redact(e.getMessage()))
                         + ") after " + attempt + " attempt(s); check url: and the network", e);
             }
             int status = response.statusCode();
@@ -255,9 +250,8 @@ final class GitLabMonitor implements Monitor {
                 return response;
             }
             if ((status == 429 || status >= 500) && attempt < ATTEMPTS) {
-                Optional<Duration> wait = backoff.next(attempt,
-                        Backoff.parseRetryAfter(response.headers().firstValue("retry-after").orElse(null), clock.instant()));
-                if (wait.isPresent() && Backoff.sleepWithin(wait.get(), deadline, clock)) {
+                Optional<Duration> wait = next(attempt, retryAfter(response.headers().firstValue("retry-after").orElse(null)));
+                if (wait.isPresent() && sleepWithin(wait.get(), deadline)) {
                     continue;
                 }
             }
@@ -283,7 +277,7 @@ final class GitLabMonitor implements Monitor {
                     .orElse(": is url: the instance's base URL?");
         }
         if (status >= 300 && status < 400) {
-            return head + " (a redirect to " + response.headers().firstValue("location").orElse("nowhere")
+            return head + " (a redirect to " + redact(response.headers().firstValue("location").orElse("nowhere"))
                     + "): redirects are not followed, so the token goes nowhere else; set url: to the instance's address";
         }
         return head + (attempts > 1 ? " after " + attempts + " attempts" : "") + "; the next run tries again";
@@ -297,11 +291,70 @@ final class GitLabMonitor implements Monitor {
             if (message == null || message.isNull()) {
                 return Optional.empty();
             }
-            String text = settings.token().redact(message.isTextual() ? message.asText() : message.toString())
-                    .replaceAll("\\s+", " ").trim();
+            // Redact first, then cut: a token cut in half is no longer recognised.
+            String text = redact(message.isTextual() ? message.asText() : message.toString()).replaceAll("\\s+", " ").trim();
             return Optional.of(text.length() > 200 ? text.substring(0, 200) + "..." : text);
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** The configured token and every secret the engine knows, removed. */
+    private String redact(String text) {
+        return context.redactor().redact(settings.token().redact(text));
+    }
+
+    /** The delay before retry number {@code retry}: half to all of {@code FIRST_DELAY * 2^(retry-1)}, capped. */
+    static Duration delay(int retry) {
+        long ceiling = FIRST_DELAY.toMillis();
+        for (int i = 1; i < retry && ceiling < MAX_DELAY.toMillis(); i++) {
+            ceiling *= 2;
+        }
+        ceiling = Math.min(ceiling, MAX_DELAY.toMillis());
+        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling - ceiling / 2 + 1));
+    }
+
+    /**
+     * The wait before retry number {@code retry}: never less than {@link #delay} ({@code Retry-After: 0} must not become
+     * a tight loop), the server's wait when it asked for more; empty when it asked for more than {@link #MAX_DELAY}
+     * (retrying sooner would only be refused again: this run gives up).
+     */
+    static Optional<Duration> next(int retry, Optional<Duration> retryAfter) {
+        Duration backoff = delay(retry);
+        if (retryAfter.isEmpty()) {
+            return Optional.of(backoff);
+        }
+        if (retryAfter.get().compareTo(MAX_DELAY) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(retryAfter.get().compareTo(backoff) > 0 ? retryAfter.get() : backoff);
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date; empty when absent or unreadable. */
+    private Optional<Duration> retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration wait = Duration.between(context.clock().instant(),
+                        ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Waits through the context's sleeper, only when the wait ends before the deadline. */
+    private boolean sleepWithin(Duration wait, Deadline deadline) throws InterruptedException {
+        if (!deadline.allows(wait)) {
+            return false;
+        }
+        context.sleeper().sleep(wait);
+        return true;
     }
 }

@@ -3,14 +3,12 @@ package com.example.mfa.gitlab;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
 import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.Secret;
 import dev.mfamonitor.spi.SpiVersion;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -44,8 +42,8 @@ public final class GitLabMonitorProvider implements MonitorProvider {
     }
 
     @Override
-    public Monitor create(PluginConfig config) {
-        URI url = baseUrl(config, config.string("url").trim());
+    public Monitor create(PluginConfig config, PluginContext context) {
+        URI url = baseUrl(config, context, config.string("url").trim());
         Secret token = config.secret("token");
         if (token.reveal().isBlank()) {
             throw config.error("token", "is empty; check the variable or file it is read from");
@@ -59,11 +57,11 @@ public final class GitLabMonitorProvider implements MonitorProvider {
         if (timeout.isZero() || timeout.isNegative()) {
             throw config.error("timeout", "must be longer than zero");
         }
-        return new GitLabMonitor(new GitLabSettings(url, group, token, timeout), Clock.systemUTC());
+        return new GitLabMonitor(new GitLabSettings(url, group, token, timeout), context);
     }
 
     /** The instance's base URL without trailing slash; https, or http for a loopback address (tests, a local proxy). */
-    private static URI baseUrl(PluginConfig config, String text) {
+    private static URI baseUrl(PluginConfig config, PluginContext context, String text) {
         String trimmed = text;
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
@@ -81,29 +79,7 @@ public final class GitLabMonitorProvider implements MonitorProvider {
         if (uri.getPath().endsWith("/api/v4")) {
             throw config.error("url", "'" + text + "' names the API; write the instance's base URL without /api/v4");
         }
-        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (scheme.equals("http") && !loopback(uri.getHost())) {
-            throw config.error("url", "'" + text + "' is plain http: the token would cross the network unencrypted; "
-                    + "use https (http is accepted only for a loopback address)");
-        }
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw config.error("url", "'" + text + "' is not an https URL");
-        }
-        return uri;
-    }
-
-    private static boolean loopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false; // a name other than localhost: never resolved here, and never trusted as loopback
-        }
-        try {
-            return InetAddress.getByName(literal).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        // https, or plain http to a loopback address (tests, a local proxy): the token never crosses a network in clear.
+        return context.http().requireSecureEndpoint("url", uri);
     }
 }

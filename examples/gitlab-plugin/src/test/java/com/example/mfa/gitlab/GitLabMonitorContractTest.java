@@ -4,6 +4,8 @@ import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.testkit.MonitorContract;
 import org.junit.jupiter.api.AfterEach;
 
+import java.util.Optional;
+
 /** The GitLab monitor against mfa-testkit's monitor contract: 250 users on three pages of a fake GitLab. */
 class GitLabMonitorContractTest extends MonitorContract {
     private final FakeGitLab gitlab;
@@ -26,5 +28,16 @@ class GitLabMonitorContractTest extends MonitorContract {
     @Override
     protected void breakPartOfSource() {
         gitlab.failPage(2, 500, 500, 500, 500, 500, 500);
+    }
+
+    @Override
+    protected Optional<String> secretCanary() {
+        return Optional.of(GitLabFixture.TOKEN);
+    }
+
+    /** Every error body quotes the token GitLab was sent. */
+    @Override
+    protected void makeSourceEchoTheSecret() {
+        gitlab.echoTokenInErrors(true).failPage(1, 401, 401, 401, 401, 401, 401);
     }
 }

@@ -3,7 +3,7 @@ package com.example.mfa.gitlab;
 import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
-import dev.mfamonitor.spi.PluginConfig;
+import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.spi.PluginProvider;
 import dev.mfamonitor.spi.SpiVersion;
 import org.junit.jupiter.api.Test;
@@ -21,8 +21,8 @@ class GitLabMonitorProviderTest {
     @TempDir
     Path dir;
 
-    private PluginConfig config(Map<String, Object> values) {
-        return new PluginConfig("monitor", "gitlab-corp", "gitlab", values, dir,
+    private YamlPluginConfig config(Map<String, Object> values) {
+        return new YamlPluginConfig("monitor", "gitlab-corp", "gitlab", values, dir,
                 name -> name.equals("GITLAB_TOKEN") ? GitLabFixture.TOKEN : null);
     }
 
@@ -34,8 +34,8 @@ class GitLabMonitorProviderTest {
     }
 
     private GitLabMonitor create(Map<String, Object> values) {
-        PluginConfig config = config(values);
-        Monitor monitor = new GitLabMonitorProvider().create(config);
+        YamlPluginConfig config = config(values);
+        Monitor monitor = new GitLabMonitorProvider().create(config, GitLabFixture.context());
         config.requireAllUsed();
         return (GitLabMonitor) monitor;
     }
@@ -66,8 +66,8 @@ class GitLabMonitorProviderTest {
         values.put("url", "http://gitlab.example.com");
 
         assertThatThrownBy(() -> create(values)).isInstanceOf(ConfigException.class)
-                .hasMessage("monitor 'gitlab-corp' (type gitlab): property 'url': 'http://gitlab.example.com' is plain http: "
-                        + "the token would cross the network unencrypted; use https (http is accepted only for a loopback address)");
+                .hasMessageContaining("property 'url': plain http to gitlab.example.com would send credentials in clear; use "
+                        + "https (plain http is allowed only to a loopback address)");
 
         values.put("url", "http://127.0.0.1:8080");
         create(values).close();

@@ -1,5 +1,7 @@
 package com.example.mfa.gitlab;
 
+import dev.mfamonitor.testkit.States;
+import dev.mfamonitor.testkit.TestContext;
 import com.example.mfa.gitlab.FakeGitLab.Paging;
 import com.example.mfa.gitlab.FakeGitLab.Request;
 import com.example.mfa.gitlab.FakeGitLab.User;
@@ -10,7 +12,7 @@ import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Snapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,7 +209,7 @@ class GitLabMonitorTest {
         GitLabSettings wrong = new GitLabSettings(gitlab.url(), Optional.empty(), new dev.mfamonitor.spi.Secret(TOKEN + "-old"),
                 java.time.Duration.ofSeconds(5));
 
-        Throwable thrown = failure(new GitLabMonitor(wrong, java.time.Clock.systemUTC()));
+        Throwable thrown = failure(new GitLabMonitor(wrong, GitLabFixture.context()));
 
         // GitLab's body quoted the token; the message shows **** where it was.
         assertThat(thrown).hasMessage("GitLab " + gitlab.url() + " answered 401 ('401 Unauthorized (token ****)') for page 1 "
@@ -292,11 +294,12 @@ class GitLabMonitorTest {
         GitLabSettings settings = new GitLabSettings(url, Optional.empty(), new dev.mfamonitor.spi.Secret(TOKEN),
                 java.time.Duration.ofSeconds(5));
 
-        Throwable thrown = failure(new GitLabMonitor(settings, java.time.Clock.systemUTC(),
-                new dev.mfamonitor.spi.Backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2))));
+        TestContext context = GitLabFixture.context();
+        Throwable thrown = failure(new GitLabMonitor(settings, context));
 
         assertThat(thrown.getMessage()).startsWith("cannot reach GitLab " + url + " for page 1 of the users (ConnectException")
                 .endsWith("after 3 attempt(s); check url: and the network");
+        assertThat(context.sleeps()).as("two waits between three attempts, recorded, not slept").hasSize(2);
     }
 
     @Test
@@ -317,7 +320,7 @@ class GitLabMonitorTest {
         gitlab.twoFactor(7, false);
         Snapshot after = read(monitor(gitlab));
 
-        MonitorState state = MonitorState.after(before);
+        MonitorState state = States.after(before);
         List<ChangeEvent> events = new DiffEngine(Policy.defaults()).diff("gitlab-corp", state, after, after.observedAt(), false).events();
 
         assertThat(events).singleElement().satisfies(event -> {
