@@ -32,6 +32,24 @@ class EntraMonitorContractTest extends MonitorContract {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("\n100".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    @Override
+    protected java.util.Optional<String> secretCanary() {
+        return java.util.Optional.of(EntraFixture.SECRET);
+    }
+
+    /**
+     * Graph refuses the access token (so the monitor asks for a new one) and the token endpoint then answers quoting
+     * the request it got, client secret included.
+     */
+    @Override
+    protected void makeSourceEchoTheSecret() {
+        fixture.entra.script(r -> r.kind() != Kind.TOKEN, -1,
+                Reply.graphError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid."));
+        fixture.entra.script(r -> r.kind() == Kind.TOKEN, -1, request -> new Reply(400, java.util.Map.of(),
+                "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS900999: bad request "
+                        + request.body().replace("\"", "'") + "\",\"error_codes\":[900999]}"));
+    }
+
     @AfterEach
     void stopFake() {
         fixture.close();

@@ -211,20 +211,18 @@ class EntraMonitorTest {
         entra.revoke(FakeEntra.POLICY_READ_ALL);
         EntraMonitor monitor = fixture.monitor();
 
-        java.io.PrintStream original = System.err;
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
         Snapshot first;
         Snapshot second;
-        try {
+        List<String> lines;
+        try (dev.mfamonitor.testkit.LogCapture log = dev.mfamonitor.testkit.LogCapture.start()) {
             first = monitor.snapshot(fixture.first());
             second = monitor.snapshot(fixture.after(first));
-        } finally {
-            System.setErr(original);
+            lines = log.lines();
         }
 
-        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("Policy.Read.All")))
-                .as("the missing permission is said once, not on every scan").hasSize(1);
+        assertThat(lines).filteredOn(l -> l.contains("Policy.Read.All"))
+                .as("the missing permission is said once, not on every scan").hasSize(1)
+                .allSatisfy(l -> assertThat(l).startsWith("WARN").contains("entra-contoso"));
         assertThat(first.requirements()).containsOnly(entry(EntraMonitor.SECURITY_DEFAULTS, MfaStatus.UNKNOWN),
                 entry(EntraMonitor.CONDITIONAL_ACCESS, MfaStatus.UNKNOWN));
         assertThat(first.facts().get("requirementsUnknown")).contains("Policy.Read.All");

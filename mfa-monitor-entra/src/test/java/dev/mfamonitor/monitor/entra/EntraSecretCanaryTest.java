@@ -1,6 +1,7 @@
 package dev.mfamonitor.monitor.entra;
 
 import dev.mfamonitor.spi.Snapshot;
+import dev.mfamonitor.testkit.LogCapture;
 import dev.mfamonitor.testkit.entra.FakeEntra;
 import dev.mfamonitor.testkit.entra.FakeEntra.Kind;
 import dev.mfamonitor.testkit.entra.FakeEntra.Reply;
@@ -8,8 +9,6 @@ import dev.mfamonitor.testkit.entra.TestCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,24 +31,22 @@ class EntraSecretCanaryTest {
         fixture.close();
     }
 
-    /** Runs the scan with standard error captured (slf4j-simple logs there); returns the failure text and the log. */
-    private List<String> outputsOf(EntraMonitor monitor) {
+    /** Runs the scan with every log line captured; returns the snapshot or failure text, then the log. */
+    private List<String> outputsOf(EntraMonitor monitor) throws Exception {
         List<String> outputs = new ArrayList<>();
-        PrintStream original = System.err;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try {
-            Snapshot snapshot = monitor.snapshot(fixture.first());
-            outputs.add(snapshot.toString());
-        } catch (Exception e) {
-            outputs.add(e.toString());
-            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-                outputs.add(cause.toString());
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(log.active()).as("Logback captures the log").isTrue();
+            try {
+                Snapshot snapshot = monitor.snapshot(fixture.first());
+                outputs.add(snapshot.toString());
+            } catch (EntraException e) {
+                outputs.add(e.toString());
+                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                    outputs.add(cause.toString());
+                }
             }
-        } finally {
-            System.setErr(original);
+            outputs.add(String.join("\n", log.lines()));
         }
-        outputs.add(log.toString(StandardCharsets.UTF_8));
         return outputs;
     }
 
@@ -64,7 +61,7 @@ class EntraSecretCanaryTest {
     }
 
     @Test
-    void aTokenEndpointThatEchoesTheSecretDoesNotLeakIt() {
+    void aTokenEndpointThatEchoesTheSecretDoesNotLeakIt() throws Exception {
         entra.users(2);
         entra.script(r -> r.kind() == Kind.TOKEN, -1, request -> new Reply(400, Map.of(), "{\"error\":\"invalid_request\","
                 + "\"error_description\":\"AADSTS900999: bad request " + request.body().replace("\"", "'") + "\","
@@ -77,7 +74,7 @@ class EntraSecretCanaryTest {
     }
 
     @Test
-    void aGraphThatEchoesTheAccessTokenInAnErrorDoesNotLeakIt() {
+    void aGraphThatEchoesTheAccessTokenInAnErrorDoesNotLeakIt() throws Exception {
         entra.users(2);
         entra.script(r -> r.kind() == Kind.USERS, -1, request -> Reply.graphError(400, "BadRequest",
                 "bad token " + request.bearer().orElse("") + " for " + request));
@@ -90,7 +87,7 @@ class EntraSecretCanaryTest {
     }
 
     @Test
-    void aPolicyEndpointThatEchoesTheTokenInItsRefusalDoesNotLeakItToTheLogOrTheSnapshot() {
+    void aPolicyEndpointThatEchoesTheTokenInItsRefusalDoesNotLeakItToTheLogOrTheSnapshot() throws Exception {
         entra.users(2);
         entra.script(r -> r.kind() == Kind.SECURITY_DEFAULTS, -1, request -> Reply.graphError(403, "AccessDenied",
                 "required scopes are missing in the token " + request.bearer().orElse("")));
@@ -102,7 +99,7 @@ class EntraSecretCanaryTest {
     }
 
     @Test
-    void aTokenEndpointThatEchoesTheClientAssertionDoesNotLeakItOrTheKey() {
+    void aTokenEndpointThatEchoesTheClientAssertionDoesNotLeakItOrTheKey() throws Exception {
         TestCertificate certificate = TestCertificate.validAround(fixture.context.now());
         entra.users(2);
         entra.certificate(certificate.certificate());

@@ -427,6 +427,7 @@ public final class FakeEntra implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getRawPath();
@@ -444,6 +445,9 @@ public final class FakeEntra implements AutoCloseable {
             Reply reply = scripted(request).or(() -> throttled(request))
                     .orElseGet(() -> answer(request, body, exchange.getRequestHeaders().getFirst("Content-Type")));
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            // Done before the answer leaves: a serial client may send its next request the moment it has this one.
+            inFlight.decrementAndGet();
+            counted = false;
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             reply.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -455,7 +459,9 @@ public final class FakeEntra implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
