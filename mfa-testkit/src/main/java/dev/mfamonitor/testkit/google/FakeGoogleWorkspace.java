@@ -310,6 +310,12 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
         return this;
     }
 
+    /** Every access token issued so far stops working (revoked, or expired early): the API answers 401 to it. */
+    public synchronized FakeGoogleWorkspace revokeTokens() {
+        tokens.replaceAll((token, issued) -> new Issued(issued.subject(), Instant.MIN));
+        return this;
+    }
+
     /** Each answer comes this much later, as over a real network; for benchmarks (tests replace time instead). */
     public FakeGoogleWorkspace latency(java.time.Duration latency) {
         this.latencyMillis = latency.toMillis();
