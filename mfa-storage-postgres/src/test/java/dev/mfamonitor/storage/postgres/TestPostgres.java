@@ -106,6 +106,11 @@ final class TestPostgres {
         return PostgresSettings.of(url, Optional.of(user), password.map(Secret::new), schema);
     }
 
+    /** Settings for the embedded superuser at {@code url}. */
+    static PostgresSettings settingsFor(String url, String schema) {
+        return PostgresSettings.of(url, Optional.of("postgres"), Optional.empty(), schema);
+    }
+
     Connection admin() throws SQLException {
         return password.isPresent() ? DriverManager.getConnection(url, user, password.get()) : DriverManager.getConnection(url, user, "");
     }
