@@ -42,6 +42,36 @@ class ModuleBoundaryTest {
     }
 
     @Test
+    void noProviderModuleDependsOnTheEngineOutsideItsTests() throws Exception {
+        List<String> violations = new ArrayList<>();
+        for (Path module : providerModules()) {
+            var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            var pom = factory.newDocumentBuilder().parse(module.resolve("pom.xml").toFile());
+            var dependencies = pom.getElementsByTagName("dependency");
+            for (int i = 0; i < dependencies.getLength(); i++) {
+                var dependency = (org.w3c.dom.Element) dependencies.item(i);
+                if (dependency.getParentNode().getParentNode() != pom.getDocumentElement()) {
+                    continue; // dependencyManagement, plugins: not the module's own dependencies
+                }
+                String artifact = text(dependency, "artifactId");
+                String scope = text(dependency, "scope");
+                if (List.of("mfa-core", "mfa-runner").contains(artifact) && !scope.equals("test")) {
+                    violations.add(REPOSITORY.relativize(module) + " depends on " + artifact + " in scope "
+                            + (scope.isEmpty() ? "compile" : scope) + "; depend on mfa-spi (provided), and on " + artifact
+                            + " in test scope only");
+                }
+            }
+        }
+        assertThat(violations).as("provider modules compile against mfa-spi alone").isEmpty();
+    }
+
+    private static String text(org.w3c.dom.Element parent, String tag) {
+        var children = parent.getElementsByTagName(tag);
+        return children.getLength() == 0 ? "" : children.item(0).getTextContent().trim();
+    }
+
+    @Test
     void theSpiAndTheSupportLibraryUseOnlyTheJdkTheSpiAndSlf4j() throws IOException {
         List<String> violations = new ArrayList<>();
         for (String name : List.of("mfa-spi", "mfa-plugin-support")) {

@@ -2,7 +2,7 @@ package dev.mfamonitor.benchmarks;
 
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.MfaStatus;
-import dev.mfamonitor.spi.MonitorState;
+import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.Snapshot;
 
 import java.time.Duration;

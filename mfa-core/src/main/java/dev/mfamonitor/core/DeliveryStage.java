@@ -175,7 +175,7 @@ final class DeliveryStage {
                 DeliveryResult.Transient failed = (DeliveryResult.Transient) result;
                 String reason = text.clean(failed.reason());
                 if (attempt >= retry.maxAttempts()) {
-                    return Optional.of(reason + " (" + attempt + " tries; the next run tries again)");
+                    return Optional.of(reason + " (" + attempt + (attempt == 1 ? " try" : " tries") + "; the next run tries again)");
                 }
                 Optional<Duration> wait = backoff.next(attempt, failed.retryAfter());
                 if (wait.isEmpty()) {

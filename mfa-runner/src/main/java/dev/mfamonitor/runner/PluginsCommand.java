@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code plugins}: every provider found, with the jar it came from. Exits 2 (a configuration error) when a provider
@@ -27,7 +28,10 @@ final class PluginsCommand implements Callable<Integer> {
             LoggerFactory.getLogger(PluginsCommand.class).error("configuration error: {}", e.getMessage());
             return ExitCode.USAGE.code();
         }
-        String format = "%-9s %-12s %-60s %-10s %s%n";
+        // Columns as wide as their widest value, so that a long type or class never runs into the next column.
+        String format = "%-" + width("KIND", registry, p -> p.kind().word()) + "s %-" + width("TYPE", registry, PluginRegistry.Provider::type)
+                + "s %-" + width("CLASS", registry, PluginRegistry.Provider::className) + "s %-"
+                + width("VERSION", registry, PluginRegistry.Provider::version) + "s %s%n";
         System.out.printf(format, "KIND", "TYPE", "CLASS", "VERSION", "JAR");
         for (PluginRegistry.Provider p : registry.providers()) {
             System.out.printf(format, p.kind().word(), p.type(), p.className(), p.version(), p.location());
@@ -41,5 +45,9 @@ final class PluginsCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         return ExitCode.OK.code();
+    }
+
+    private static int width(String header, PluginRegistry registry, Function<PluginRegistry.Provider, String> column) {
+        return Math.max(header.length(), registry.providers().stream().mapToInt(p -> column.apply(p).length()).max().orElse(0));
     }
 }

@@ -34,8 +34,8 @@ class PackagedJarIT {
             String[] columns = line.trim().split("\\s+");
             kindAndType.add(columns[0] + " " + columns[1]);
         });
-        assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace", "monitor inventory", "notifier console",
-                "notifier slack", "notifier webhook", "state file");
+        assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
+                "monitor inventory", "notifier console", "notifier slack", "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
@@ -180,7 +180,7 @@ class PackagedJarIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         JarProcess.Result result = JarProcess.result(process, dir);
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).contains("Baseline: 5 accounts");
+        assertThat(result.stdout()).contains("Baseline (info): 5 accounts");
         assertThat(result.stderr()).contains("stopped by signal");
     }
 

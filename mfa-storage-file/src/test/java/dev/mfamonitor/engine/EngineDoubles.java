@@ -28,7 +28,18 @@ import java.util.stream.IntStream;
 final class EngineDoubles {
     static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
 
+    /** The engine's waits between delivery tries, without waiting: the tests replace time instead of sleeping. */
+    static final dev.mfamonitor.spi.Sleeper NO_SLEEP = duration -> { };
+
     private EngineDoubles() {
+    }
+
+    /**
+     * The outbox entries some notifier still waits for. A store may keep settled entries until the next commit drops
+     * them; they are done and count for nothing.
+     */
+    static List<dev.mfamonitor.spi.state.OutboxEntry> unsettled(dev.mfamonitor.spi.state.StoredState state) {
+        return state.outbox().stream().filter(e -> !e.settled()).toList();
     }
 
     /** A clock that stands still until a test moves it. */

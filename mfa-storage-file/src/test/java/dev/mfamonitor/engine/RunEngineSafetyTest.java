@@ -8,7 +8,7 @@ import dev.mfamonitor.engine.EngineDoubles.FailingNotifier;
 import dev.mfamonitor.engine.EngineDoubles.MutableClock;
 import dev.mfamonitor.engine.EngineDoubles.RecordingNotifier;
 import dev.mfamonitor.engine.EngineDoubles.ScriptedMonitor;
-import dev.mfamonitor.spi.DeliveryException;
+import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
@@ -49,7 +49,7 @@ class RunEngineSafetyTest {
     void withASingleNotifierAnAlertPastTheGiveUpAgeStaysPendingInsteadOfVanishing() throws Exception {
         MutableClock clock = new MutableClock(T0);
         ScriptedMonitor monitor = new ScriptedMonitor();
-        try (RunEngine engine = RunEngine.builder().stateStore(store()).monitor(MONITOR, monitor)
+        try (RunEngine engine = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store()).monitor(MONITOR, monitor)
                 .notifier("slack", FailingNotifier.always()).clock(clock).build()) {
             monitor.then(github(clock.instant(), List.of(member(1, MfaStatus.ENABLED))));
             engine.run();
@@ -70,7 +70,7 @@ class RunEngineSafetyTest {
 
     @Test
     void anEngineWithoutNotifiersIsRefused() {
-        assertThatThrownBy(() -> RunEngine.builder().stateStore(store()).monitor(MONITOR, new ScriptedMonitor()).build())
+        assertThatThrownBy(() -> RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store()).monitor(MONITOR, new ScriptedMonitor()).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("at least one notifier is required");
     }
@@ -83,11 +83,12 @@ class RunEngineSafetyTest {
             try {
                 Thread.sleep(60_000);
             } catch (InterruptedException e) {
-                throw new DeliveryException("interrupted", false);
+                return DeliveryResult.retry("interrupted");
             }
+            return DeliveryResult.delivered();
         };
         Monitor instant = request -> github(Instant.now(), List.of(member(1, MfaStatus.DISABLED)));
-        try (RunEngine engine = RunEngine.builder().stateStore(store()).monitor(MONITOR, instant).notifier("slack", hanging)
+        try (RunEngine engine = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store()).monitor(MONITOR, instant).notifier("slack", hanging)
                 .policy(policy).build()) {
             engine.run();
             // The second run first spends the delivery timeout plus grace (> 2 s) on the pending baseline.
@@ -102,13 +103,13 @@ class RunEngineSafetyTest {
     void eventsForANotifierNoLongerConfiguredCountAsPendingAndAreAbandonedToTheOthers() throws Exception {
         MutableClock clock = new MutableClock(T0);
         ScriptedMonitor monitor = new ScriptedMonitor();
-        try (RunEngine old = RunEngine.builder().stateStore(store()).monitor(MONITOR, monitor)
+        try (RunEngine old = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store()).monitor(MONITOR, monitor)
                 .notifier("slack", FailingNotifier.always()).clock(clock).build()) {
             monitor.then(github(clock.instant(), List.of(member(1, MfaStatus.DISABLED))));
             old.run();
         }
         RecordingNotifier renamed = new RecordingNotifier();
-        try (RunEngine engine = RunEngine.builder().stateStore(store()).monitor(MONITOR, monitor)
+        try (RunEngine engine = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store()).monitor(MONITOR, monitor)
                 .notifier("security-slack", renamed).clock(clock).build()) {
             clock.advance(Duration.ofHours(1));
             monitor.then(github(clock.instant(), List.of(member(1, MfaStatus.DISABLED))));
@@ -125,7 +126,7 @@ class RunEngineSafetyTest {
             assertThat(renamed.events()).extracting(e -> e.type()).containsExactly(EventType.DELIVERY_ABANDONED);
             assertThat(renamed.events().get(0).detail()).startsWith("1 event(s) for notifier 'slack' could not be delivered");
             StoredState state = store().load();
-            assertThat(state.outbox()).isEmpty();
+            assertThat(EngineDoubles.unsettled(state)).isEmpty();
         }
     }
 
@@ -136,7 +137,7 @@ class RunEngineSafetyTest {
             throw new IllegalStateException("GET " + canary + " answered 500");
         };
         RecordingNotifier notifier = new RecordingNotifier();
-        try (RunEngine engine = RunEngine.builder().stateStore(store()).monitor(MONITOR, leaky).notifier("chat", notifier)
+        try (RunEngine engine = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store()).monitor(MONITOR, leaky).notifier("chat", notifier)
                 .redact(List.of(new Secret(canary))).build()) {
             RunReport report = engine.run();
 
@@ -156,7 +157,7 @@ class RunEngineSafetyTest {
         Monitor partial = request -> new dev.mfamonitor.spi.Snapshot("aws", Instant.now(), List.of(member(1, MfaStatus.ENABLED)),
                 Map.of(), Map.of(), List.of(new dev.mfamonitor.spi.Gap("222", "AssumeRole with key " + canary + " was refused")));
         RecordingNotifier notifier = new RecordingNotifier();
-        try (RunEngine engine = RunEngine.builder().stateStore(store()).monitor(MONITOR, partial).notifier("chat", notifier)
+        try (RunEngine engine = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store()).monitor(MONITOR, partial).notifier("chat", notifier)
                 .redact(List.of(new Secret(canary))).build()) {
             RunReport report = engine.run();
 
@@ -172,7 +173,7 @@ class RunEngineSafetyTest {
         ScriptedMonitor monitor = new ScriptedMonitor();
         FlakyStore store = new FlakyStore(store());
         RecordingNotifier notifier = new RecordingNotifier();
-        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor(MONITOR, monitor).notifier("chat", notifier)
+        try (RunEngine engine = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store).monitor(MONITOR, monitor).notifier("chat", notifier)
                 .clock(clock).build()) {
             monitor.then(github(clock.instant(), List.of(member(1, MfaStatus.ENABLED))));
             assertThat(engine.run().exitCode()).isEqualTo(ExitCode.OK);
@@ -194,7 +195,7 @@ class RunEngineSafetyTest {
         FlakyStore store = new FlakyStore(store());
         store.failLockRelease();
         RecordingNotifier notifier = new RecordingNotifier();
-        try (RunEngine engine = RunEngine.builder().stateStore(store).monitor(MONITOR, monitor).notifier("chat", notifier).build()) {
+        try (RunEngine engine = RunEngine.builder().sleeper(EngineDoubles.NO_SLEEP).stateStore(store).monitor(MONITOR, monitor).notifier("chat", notifier).build()) {
             monitor.then(github(Instant.now(), List.of(member(1, MfaStatus.ENABLED))));
 
             RunReport report = engine.run();
@@ -214,8 +215,9 @@ class RunEngineSafetyTest {
             this.delegate = delegate;
         }
 
-        void failSavesAfter(int saves) {
-            savesLeft = saves;
+        /** The next {@code writes} commits or marks succeed, the ones after fail. */
+        void failSavesAfter(int writes) {
+            savesLeft = writes;
         }
 
         void failLockRelease() {
@@ -239,11 +241,19 @@ class RunEngineSafetyTest {
         }
 
         @Override
-        public void save(StoredState state) throws java.io.IOException {
+        public void commit(dev.mfamonitor.spi.state.RunCommit commit) throws java.io.IOException {
             if (savesLeft-- <= 0) {
                 throw new java.io.IOException("No space left on device");
             }
-            delegate.save(state);
+            delegate.commit(commit);
+        }
+
+        @Override
+        public void mark(List<dev.mfamonitor.spi.state.DeliveryMark> marks) throws java.io.IOException {
+            if (savesLeft-- <= 0) {
+                throw new java.io.IOException("No space left on device");
+            }
+            delegate.mark(marks);
         }
 
         @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.PluginContext;
+import dev.mfamonitor.spi.ScanProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +61,12 @@ final class GitHubApi {
     private final PluginContext context;
     private final Redaction redaction;
     private final Deadline deadline;
+    private final ScanProgress progress;
     private volatile String authorization;
+    private long pagesRead;
 
     GitHubApi(URI endpoint, String organization, Duration timeout, HttpClient client, PluginContext context,
-              Redaction redaction, Deadline deadline) {
+              Redaction redaction, Deadline deadline, ScanProgress progress) {
         this.endpoint = endpoint;
         this.organization = organization;
         this.timeout = timeout;
@@ -71,6 +74,7 @@ final class GitHubApi {
         this.context = context;
         this.redaction = redaction;
         this.deadline = deadline;
+        this.progress = progress;
     }
 
     /** The {@code Authorization} header of the requests from now on ({@code token ...} or {@code Bearer JWT}). */
@@ -176,6 +180,7 @@ final class GitHubApi {
                         + " with a JSON " + body.getNodeType().name().toLowerCase(Locale.ROOT) + " instead of a list");
             }
             body.forEach(entries::add);
+            progress.read(++pagesRead, "pages");
             page = next(answer, what);
         }
         return entries;

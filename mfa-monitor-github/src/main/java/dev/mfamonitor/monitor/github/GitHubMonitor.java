@@ -84,7 +84,7 @@ final class GitHubMonitor implements Monitor {
         Optional<Snapshot> previous = request.previous();
         boolean full = request.fullScan() || needsFullScan(previous, started);
         Scan scan = new Scan(new GitHubApi(settings.endpointUri(), settings.organization(), settings.timeout(), httpClient,
-                context, redaction, request.deadline()));
+                context, redaction, request.deadline(), request.progress()));
         try {
             scan.connect(started);
             return full ? scan.full(started, previous) : scan.steady(started, previous.orElseThrow());

@@ -103,6 +103,19 @@ class GitHubMonitorTest {
     }
 
     @Test
+    void aLongScanReportsEveryPageItRead() throws Exception {
+        members(450);
+        java.util.List<String> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Monitor monitor = fx.monitor()) {
+            monitor.snapshot(new dev.mfamonitor.spi.ScanRequest(Optional.empty(), true, fx.first().deadline(),
+                    (read, unit) -> reported.add(read + " " + unit)));
+        }
+        // Every request but GET /orgs/acme is a page of a list: 4 short lists, 5 pages of members, owners, outside.
+        assertThat(fake.requestCount()).isEqualTo(1 + 4 + 5 + 1 + 1);
+        assertThat(reported).hasSize(11).endsWith("11 pages").startsWith("1 pages");
+    }
+
+    @Test
     void steadyStateCostsTheShortListsPlusOneCheckPerLeaver() throws Exception {
         // D = 250 disabled members, W = 150 insecure, C = 120 disabled outside collaborators.
         for (int id = 1; id <= 1000; id++) {

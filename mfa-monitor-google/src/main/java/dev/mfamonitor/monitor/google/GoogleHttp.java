@@ -135,7 +135,12 @@ final class GoogleHttp {
                 throw new GoogleWorkspaceException(what + " failed " + attempt + " times; last answer: " + last);
             }
             Optional<Duration> pause = backoff.next(attempt, retryAfter);
-            if (pause.isEmpty() || !Backoff.sleepWithin(pause.get(), deadline, context.sleeper())) {
+            if (pause.isEmpty()) {
+                throw new GoogleWorkspaceException(what + " failed and Google asked to wait "
+                        + retryAfter.map(Duration::toSeconds).orElse(0L) + " s before trying again, longer than this run "
+                        + "waits; last answer: " + last);
+            }
+            if (!Backoff.sleepWithin(pause.get(), deadline, context.sleeper())) {
                 throw new GoogleWorkspaceException(what + " failed " + attempt + (attempt == 1 ? " time" : " times")
                         + " and the next try would end after the scan's deadline; last answer: " + last);
             }

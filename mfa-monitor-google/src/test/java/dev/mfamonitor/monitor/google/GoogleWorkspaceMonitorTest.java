@@ -195,6 +195,20 @@ class GoogleWorkspaceMonitorTest {
     }
 
     @Test
+    void aTokenTheApiRefusesIsReplacedOnceAndTheScanGoesOn() throws Exception {
+        fixture.fake.users(600);
+        Monitor monitor = fixture.monitor();
+        monitor.snapshot(fixture.first());
+        fixture.fake.revokeTokens();
+
+        Snapshot snapshot = monitor.snapshot(fixture.first());
+
+        assertThat(snapshot.accounts()).hasSize(601);
+        assertThat(fixture.fake.tokenRequests()).isEqualTo(2);
+        assertThat(fixture.fake.listRequests()).as("2 pages, then the refused one again and the second").isEqualTo(2 + 3);
+    }
+
+    @Test
     void aRedirectIsNotFollowed() throws Exception {
         fixture.fake.users(3);
         fixture.fake.redirectTo("https://login.proxy.example/sso");

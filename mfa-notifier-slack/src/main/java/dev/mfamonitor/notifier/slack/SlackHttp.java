@@ -106,12 +106,14 @@ final class SlackHttp implements AutoCloseable {
         Payload payload = Payload.builder()
                 .text(message.text())
                 .blocks(message.blocks())
-                .username(username.orElse(null))
-                .iconEmoji(iconEmoji.orElse(null))
                 .unfurlLinks(false)
                 .unfurlMedia(false)
                 .build();
-        return GSON.toJsonTree(payload).getAsJsonObject();
+        JsonObject json = GSON.toJsonTree(payload).getAsJsonObject();
+        // Set by hand: the SDK deprecates them on Payload (new-style webhooks ignore them; chat.postMessage takes them).
+        username.ifPresent(name -> json.addProperty("username", name));
+        iconEmoji.ifPresent(emoji -> json.addProperty("icon_emoji", emoji));
+        return json;
     }
 
     static String json(JsonObject object) {

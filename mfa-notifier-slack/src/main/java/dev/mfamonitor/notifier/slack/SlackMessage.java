@@ -10,6 +10,7 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Severity;
 import dev.mfamonitor.support.NotificationText;
+import dev.mfamonitor.support.SafeText;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,9 +81,10 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
             return codeSpan(text);
         }
 
+        /** Bold; a plugin's type words are escaped too, and cannot end the bold early. */
         @Override
         public String label(String words) {
-            return "*" + words + "*";
+            return "*" + escape(SafeText.clean(words).replace("*", "")) + "*";
         }
     };
 
@@ -106,7 +108,8 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
     public static SlackMessage render(Notification notification, Optional<String> mention, int totalChars) {
         List<ChangeEvent> events = notification.events();
         NotificationText arranged = NotificationText.of(events);
-        String counts = arranged.counts();
+        // The counts hold the words of event types, which a plugin declares: escaped like any other text.
+        String counts = escape(SafeText.clean(arranged.counts()));
         String prefix = mention.filter(m -> badNews(events)).map(m -> m + " ").orElse("");
         String title = arranged.title();
         String text = cut(prefix + title + " (" + counts + ")", MAX_TEXT_CHARS);

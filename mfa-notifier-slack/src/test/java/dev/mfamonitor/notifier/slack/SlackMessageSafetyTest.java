@@ -234,6 +234,18 @@ class SlackMessageSafetyTest {
         assertThat(slack.requests()).hasSize(2);
     }
 
+    /** A plugin's event type words reach the counts and a label: they mention nobody and do not break the bold. */
+    @Test
+    void aPluginsTypeWordsAreEscapedToo() throws Exception {
+        EventType odd = EventType.declare("evil.SHOUT", "<!channel> *look*", dev.mfamonitor.spi.Severity.HIGH, false);
+        JsonNode message = deliver(List.of(sourceEvent("m", "svc", odd, "s", "detail")));
+
+        String visible = FakeSlack.visibleText(message);
+        assertThat(visible).contains("1 &lt;!channel&gt; *look*", "• *&lt;!channel&gt; look* (high): `detail`");
+        assertThat(visible).doesNotContain("<");
+        assertThat(message.path("text").asText()).doesNotContain("<");
+    }
+
     /**
      * Issue 12 item 15: every untrusted name, in the names, the monitor headings and the details (the baseline line
      * names accounts too), is shown in a code span, so that *, _, ~ and backticks never format.

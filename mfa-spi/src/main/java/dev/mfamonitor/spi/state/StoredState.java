@@ -8,7 +8,9 @@ import java.util.TreeMap;
  * Everything the engine remembers between runs.
  *
  * @param monitors per monitor id, its last good snapshot and health
- * @param outbox   events not yet delivered to (or abandoned by) every notifier they are meant for, oldest first
+ * @param outbox   the committed outbox entries, oldest first: those some notifier still waits for, and possibly
+ *                 entries already settled (delivered to or abandoned by every notifier) that the next commit drops;
+ *                 the engine ignores settled entries
  */
 public record StoredState(Map<String, MonitorState> monitors, List<OutboxEntry> outbox) {
 

@@ -93,6 +93,7 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
     private volatile boolean adminCanReadUsers = true;
     private volatile boolean echoCredentials;
     private volatile String redirectTo;
+    private volatile long latencyMillis;
     private int tokenRequests;
     private int listRequests;
     private int getRequests;
@@ -116,6 +117,13 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
     }
 
     private record Failure(int status, String reason, String message) {
+    }
+
+    static {
+        // The JDK server's small answers otherwise meet Nagle's algorithm and delayed ACKs: about 40 ms each on Linux.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
 
     private FakeGoogleWorkspace() throws IOException {
@@ -302,6 +310,18 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
         return this;
     }
 
+    /** Every access token issued so far stops working (revoked, or expired early): the API answers 401 to it. */
+    public synchronized FakeGoogleWorkspace revokeTokens() {
+        tokens.replaceAll((token, issued) -> new Issued(issued.subject(), Instant.MIN));
+        return this;
+    }
+
+    /** Each answer comes this much later, as over a real network; for benchmarks (tests replace time instead). */
+    public FakeGoogleWorkspace latency(java.time.Duration latency) {
+        this.latencyMillis = latency.toMillis();
+        return this;
+    }
+
     /** Every Directory API answer is a redirect to {@code location} (a proxy's login page, say). */
     public FakeGoogleWorkspace redirectTo(String location) {
         this.redirectTo = location;
@@ -367,6 +387,14 @@ public final class FakeGoogleWorkspace implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             log.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (path.equals("/token") && exchange.getRequestMethod().equals("POST")) {
                 token(exchange);
             } else if (path.equals(USERS_PATH) && exchange.getRequestMethod().equals("GET")) {
