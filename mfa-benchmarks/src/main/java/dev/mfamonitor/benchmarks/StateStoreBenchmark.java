@@ -3,6 +3,7 @@ package dev.mfamonitor.benchmarks;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.DeliveryMark;
 import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
 import dev.mfamonitor.storage.file.FileStateStore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,18 +59,26 @@ public class StateStoreBenchmark {
     private FileStateStore committed;
     private FileStateStore written;
     private FileStateStore marked;
+    private StateStore.Lock committedLock;
+    private StateStore.Lock markedLock;
     private RunCommit commit;
+    /** The same run committed over itself: its entries settled and raised again, so the ids never clash. */
+    private RunCommit again;
     private List<DeliveryMark> marks;
     private byte[] fileBytes;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException, StateUnreadableException {
+    public void setUp() throws IOException, StateUnreadableException, dev.mfamonitor.spi.StateLockedException {
         workload = new StateWorkload(accounts);
         commit = workload.commit(1, StoredState.EMPTY);
         marks = workload.marks(1, "slack");
+        again = workload.commit(1, workload.state(1));
         Path base = Path.of(System.getProperty("mfa.bench.dir", System.getProperty("java.io.tmpdir")));
         directory = Files.createTempDirectory(Files.createDirectories(base), "mfa-state-bench");
         committed = new FileStateStore(directory.resolve("committed/mfa-state.json"));
+        // Held as a run holds it: under the lock the store knows what it holds and never reads it back to commit.
+        committedLock = committed.lock();
+        committed.load();
         written = new FileStateStore(directory.resolve("loaded/mfa-state.json"));
         written.commit(commit);
         if (!written.load().equals(workload.state(1))) {
@@ -82,15 +91,22 @@ public class StateStoreBenchmark {
 
     /** A fresh state for the marks of each iteration, so that the journal does not grow across iterations. */
     @Setup(Level.Iteration)
-    public void freshMarkedState() throws IOException {
+    public void freshMarkedState() throws IOException, StateUnreadableException, dev.mfamonitor.spi.StateLockedException {
         marked = new FileStateStore(directory.resolve("marked-" + System.nanoTime() + "/mfa-state.json"));
+        markedLock = marked.lock();
+        marked.load();
         marked.commit(commit);
+    }
+
+    @TearDown(Level.Iteration)
+    public void releaseMarkedState() throws IOException {
+        markedLock.close();
     }
 
     /** Writes the whole state of run 1 over itself: what a run's one commit costs. */
     @Benchmark
     public void commit() throws IOException {
-        committed.commit(commit);
+        committed.commit(again);
     }
 
     /** One notifier's marks for every entry of the run: an append to the journal and an fsync. */
@@ -119,6 +135,7 @@ public class StateStoreBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        committedLock.close();
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);

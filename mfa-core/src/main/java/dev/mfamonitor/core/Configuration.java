@@ -196,19 +196,19 @@ public final class Configuration {
         SecretRedactor redactor = new SecretRedactor();
         try {
             RunEngine.Builder builder = RunEngine.builder().policy(policy).redactor(redactor);
-            StateStore store = registry.create(PluginRegistry.Kind.STATE, state, context(state, redactor), StateStore.class);
+            StateStore store = create(registry, PluginRegistry.Kind.STATE, state, redactor, StateStore.class);
             created.add(store);
             state.secrets().forEach(redactor::add);
             builder.stateStore(store);
             for (YamlPluginConfig config : monitors) {
-                Monitor monitor = registry.create(PluginRegistry.Kind.MONITOR, config, context(config, redactor), Monitor.class);
+                Monitor monitor = create(registry, PluginRegistry.Kind.MONITOR, config, redactor, Monitor.class);
                 created.add(monitor);
                 config.secrets().forEach(redactor::add);
                 builder.monitor(config.id(), monitor);
                 builder.eventTypes(config.id(), declaredEventTypes(registry, config));
             }
             for (YamlPluginConfig config : notifiers) {
-                Notifier notifier = registry.create(PluginRegistry.Kind.NOTIFIER, config, context(config, redactor), Notifier.class);
+                Notifier notifier = create(registry, PluginRegistry.Kind.NOTIFIER, config, redactor, Notifier.class);
                 created.add(notifier);
                 config.secrets().forEach(redactor::add);
                 builder.notifier(config.id(), notifier);
@@ -224,6 +224,22 @@ public final class Configuration {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Creates one plugin. A provider's configuration error may quote a value it read as a secret (a webhook URL that
+     * is not https, say): the secrets it read are learnt first and the message redacted, and the cause dropped.
+     */
+    private static <T extends AutoCloseable> T create(PluginRegistry registry, PluginRegistry.Kind kind, YamlPluginConfig config,
+                                                      SecretRedactor redactor, Class<T> product) {
+        try {
+            return registry.create(kind, config, context(config, redactor), product);
+        } catch (ConfigException e) {
+            config.secrets().forEach(redactor::add);
+            String message = e.getMessage() == null ? config.describe() + " could not be created" : e.getMessage();
+            String redacted = redactor.redact(message);
+            throw redacted.equals(message) ? e : new ConfigException(redacted);
         }
     }
 

@@ -35,7 +35,11 @@ public final class SecretRedactor implements Redactor {
      */
     private static final int MAX_ANY_ENCODING = 256;
 
-    private final List<Pattern> patterns = new CopyOnWriteArrayList<>();
+    /** Every form of every secret, longest first across all secrets: a whole secret is masked before a part of another. */
+    private final List<Form> patterns = new CopyOnWriteArrayList<>();
+
+    private record Form(int length, Pattern pattern) {
+    }
     private final List<String> values = new CopyOnWriteArrayList<>();
 
     /** Learns a secret; empty values are ignored. */
@@ -52,14 +56,15 @@ public final class SecretRedactor implements Redactor {
         List<String> forms = new ArrayList<>(new LinkedHashSet<>(formsOf(value)));
         // Longest first, so that a whole secret is masked before one of its fragments.
         forms.sort(Comparator.comparingInt(String::length).reversed());
-        List<Pattern> updated = new ArrayList<>(patterns);
+        List<Form> updated = new ArrayList<>(patterns);
         for (String form : forms) {
             if (form.length() > MAX_ANY_ENCODING) {
-                updated.addAll(literalForms(form));
+                literalForms(form).forEach(p -> updated.add(new Form(form.length(), p)));
             } else if (!form.isEmpty()) {
-                updated.add(anyEncoding(form));
+                updated.add(new Form(form.length(), anyEncoding(form)));
             }
         }
+        updated.sort(Comparator.comparingInt(Form::length).reversed());
         patterns.clear();
         patterns.addAll(updated);
     }
@@ -70,8 +75,8 @@ public final class SecretRedactor implements Redactor {
             return text;
         }
         String result = text;
-        for (Pattern pattern : patterns) {
-            result = pattern.matcher(result).replaceAll(MASK);
+        for (Form form : patterns) {
+            result = form.pattern().matcher(result).replaceAll(MASK);
         }
         return maskCutTail(result);
     }
@@ -129,6 +134,15 @@ public final class SecretRedactor implements Redactor {
         forms.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
         forms.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
         forms.addAll(urlFragments(value));
+        // "Bearer TOKEN", "user:password": a server may echo one part of a short value alone.
+        String[] parts = value.split("[\\s:]+");
+        if (value.indexOf('\n') < 0 && parts.length <= 4) {
+            for (String part : parts) {
+                if (!part.equals(value) && secretLooking(part)) {
+                    forms.add(part);
+                }
+            }
+        }
         return forms;
     }
 

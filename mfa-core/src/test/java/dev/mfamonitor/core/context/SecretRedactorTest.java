@@ -63,6 +63,17 @@ class SecretRedactorTest {
     }
 
     @Test
+    void aPartOfASecretValueEchoedAlone() {
+        SecretRedactor header = new SecretRedactor();
+        header.add("Bearer eyJhbGciOiJIUzI1NiJ9.payload.signature");
+        header.add("svc-user:S3cretPassw0rd");
+
+        assertThat(header.redact("invalid token eyJhbGciOiJIUzI1NiJ9.payload.signature")).isEqualTo("invalid token ****");
+        assertThat(header.redact("password S3cretPassw0rd refused")).isEqualTo("password **** refused");
+        assertThat(header.redact("Bearer realm=api")).isEqualTo("Bearer realm=api");
+    }
+
+    @Test
     void textWithoutSecretsIsUnchanged() {
         assertThat(redactor.redact("HTTP 503 Service Unavailable")).isEqualTo("HTTP 503 Service Unavailable");
         assertThat(redactor.redact(null)).isNull();

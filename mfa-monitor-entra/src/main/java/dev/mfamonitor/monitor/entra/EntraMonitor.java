@@ -52,6 +52,8 @@ final class EntraMonitor implements Monitor {
     static final String SCAN = "scan";
     static final String REQUIREMENTS_UNKNOWN = "requirementsUnknown";
     static final String MFA_POLICY = "mfaPolicy";
+    /** Snapshot fact: how many report pages the last full scan read, to judge when lookups would cost more. */
+    static final String REPORT_PAGES = "reportPages";
 
     private static final String REPORT = "reports/authenticationMethods/userRegistrationDetails";
     private static final String USER_FIELDS = "id,userPrincipalName,accountEnabled,userType";
@@ -112,7 +114,7 @@ final class EntraMonitor implements Monitor {
     private Snapshot full(ScanRequest request, Instant now) throws EntraException, InterruptedException {
         Deadline deadline = request.deadline();
         Map<String, ReportRow> report = new LinkedHashMap<>();
-        graph.forEachPage(Endpoint.REPORT, graph.uri(REPORT), deadline, node -> {
+        int reportPages = graph.forEachPage(Endpoint.REPORT, graph.uri(REPORT), deadline, node -> {
             ReportRow row = ReportRow.of(node);
             report.put(row.id(), row);
         }, () -> request.progress().read(report.size(), "report rows"));
@@ -133,7 +135,7 @@ final class EntraMonitor implements Monitor {
                 accounts.add(join(Optional.empty(), Optional.of(user)));
             }
         }
-        return snapshot(now, accounts, now, "full", deadline);
+        return snapshot(now, accounts, now, "full", reportPages, deadline);
     }
 
     /**
@@ -181,6 +183,18 @@ final class EntraMonitor implements Monitor {
                         : join(Optional.empty(), Optional.of(user)));
             }
         }
+        List<Account> leavers = new ArrayList<>();
+        for (Account was : previous.accounts()) {
+            if (!after.containsKey(was.id()) && was.mfa() != MfaStatus.ENABLED) {
+                leavers.add(was);
+            }
+        }
+        int fullReportPages = pages(previous);
+        if (leavers.size() > fullReportPages) {
+            // A lookup costs a report request as a page does (the same throttling limit): when more left the lists
+            // than the whole report has pages (an MFA roll-out), reading everything is cheaper.
+            return full(request, now);
+        }
         for (Account was : previous.accounts()) {
             if (after.containsKey(was.id())) {
                 continue;
@@ -204,7 +218,7 @@ final class EntraMonitor implements Monitor {
             after.put(was.id(), join(row, user));
         }
         String lastFull = previous.facts().getOrDefault(LAST_FULL_SCAN, now.toString());
-        return snapshot(now, new ArrayList<>(after.values()), Instant.parse(lastFull), "changes", deadline);
+        return snapshot(now, new ArrayList<>(after.values()), Instant.parse(lastFull), "changes", fullReportPages, deadline);
     }
 
     /** A user known not to be in the disabled list: enabled, as the report row names it. */
@@ -275,9 +289,19 @@ final class EntraMonitor implements Monitor {
         return new Account(id, name, kind, status, "", facts);
     }
 
-    private Snapshot snapshot(Instant now, List<Account> accounts, Instant lastFullScan, String scan, Deadline deadline)
-            throws EntraException, InterruptedException {
+    /** The report pages of the last full scan; when unknown, as many as 100 rows a page would make. */
+    private static int pages(Snapshot previous) {
+        try {
+            return Integer.parseInt(previous.facts().getOrDefault(REPORT_PAGES, ""));
+        } catch (NumberFormatException e) {
+            return Math.max(1, (previous.accounts().size() + 99) / 100);
+        }
+    }
+
+    private Snapshot snapshot(Instant now, List<Account> accounts, Instant lastFullScan, String scan, int reportPages,
+                              Deadline deadline) throws EntraException, InterruptedException {
         Map<String, String> facts = new TreeMap<>();
+        facts.put(REPORT_PAGES, Integer.toString(reportPages));
         facts.put(LAST_FULL_SCAN, lastFullScan.toString());
         facts.put(MFA_FIELD, settings.mfaField().configName());
         facts.put(SCAN, scan);

@@ -107,13 +107,16 @@ final class GraphClient implements AutoCloseable {
      * Reads every page of a collection, following {@code @odata.nextLink} until it is absent; each next link is checked
      * to be on the configured Graph origin before the token goes to it.
      *
+     * @return how many pages were read
      * @throws EntraException when any page cannot be read: never a part of the collection as if it were all
      */
-    void forEachPage(Endpoint endpoint, URI first, Deadline deadline, Consumer<JsonNode> row, Runnable afterPage)
+    int forEachPage(Endpoint endpoint, URI first, Deadline deadline, Consumer<JsonNode> row, Runnable afterPage)
             throws EntraException, InterruptedException {
         URI next = first;
         Set<String> seen = new HashSet<>();
+        int pages = 0;
         while (next != null) {
+            pages++;
             if (!seen.add(next.toString())) {
                 throw new EntraException(Reason.OTHER, 200, "", "Graph returned the same next page twice for "
                         + endpoint.words + " in tenant " + settings.tenantId() + "; the listing was not read to its end");
@@ -147,6 +150,7 @@ final class GraphClient implements AutoCloseable {
                 }
             }
         }
+        return pages;
     }
 
     /**

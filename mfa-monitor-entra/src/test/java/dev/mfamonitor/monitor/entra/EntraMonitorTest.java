@@ -211,9 +211,18 @@ class EntraMonitorTest {
         entra.revoke(FakeEntra.POLICY_READ_ALL);
         EntraMonitor monitor = fixture.monitor();
 
-        Snapshot first = monitor.snapshot(fixture.first());
-        Snapshot second = monitor.snapshot(fixture.after(first));
+        Snapshot first;
+        Snapshot second;
+        List<String> lines;
+        try (dev.mfamonitor.testkit.LogCapture log = dev.mfamonitor.testkit.LogCapture.start()) {
+            first = monitor.snapshot(fixture.first());
+            second = monitor.snapshot(fixture.after(first));
+            lines = log.lines();
+        }
 
+        assertThat(lines).filteredOn(l -> l.contains("Policy.Read.All"))
+                .as("the missing permission is said once, not on every scan").hasSize(1)
+                .allSatisfy(l -> assertThat(l).startsWith("WARN").contains("entra-contoso"));
         assertThat(first.requirements()).containsOnly(entry(EntraMonitor.SECURITY_DEFAULTS, MfaStatus.UNKNOWN),
                 entry(EntraMonitor.CONDITIONAL_ACCESS, MfaStatus.UNKNOWN));
         assertThat(first.facts().get("requirementsUnknown")).contains("Policy.Read.All");

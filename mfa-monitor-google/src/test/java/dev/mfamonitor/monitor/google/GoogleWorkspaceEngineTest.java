@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.google;
 
+import dev.mfamonitor.testkit.MemoryStateStore;
+
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.core.RunReport;
 import dev.mfamonitor.spi.ChangeEvent;

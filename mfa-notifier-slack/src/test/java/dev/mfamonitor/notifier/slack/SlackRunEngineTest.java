@@ -1,5 +1,7 @@
 package dev.mfamonitor.notifier.slack;
 
+import dev.mfamonitor.testkit.MemoryStateStore;
+
 import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.Policy;
 import dev.mfamonitor.core.RetryPolicy;

@@ -417,6 +417,10 @@ public final class FileStateStore implements StateStore {
         try (FileChannel channel = ops.openForReading(journal);
              InputStream in = new Bounded(Channels.newInputStream(channel), maxBytes)) {
             return DeliveryJournal.read(in, generation);
+        } catch (NoSuchFileException e) {
+            // A commit removed it between the look and the open (a reader without the lock): it belonged to the
+            // generation just replaced, whose file this load already read whole.
+            return DeliveryJournal.Replay.none();
         } catch (AccessDeniedException e) {
             throw journalUnreadable(journal, "cannot be read by this user: permission denied (" + ownerAndMode(journal)
                     + ")", e);

@@ -38,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -77,7 +78,8 @@ public final class FakeEntra implements AutoCloseable {
     public enum Kind { TOKEN, REPORT, REPORT_ROW, USERS, USER, SECURITY_DEFAULTS, CONDITIONAL_ACCESS, OTHER }
 
     /** One incoming request, for scripting and for assertions. */
-    public record Request(Kind kind, String method, String path, Map<String, String> query, Optional<String> bearer) {
+    public record Request(Kind kind, String method, String path, Map<String, String> query, Optional<String> bearer,
+                          String body) {
         /** A query parameter or "". */
         public String param(String name) {
             return query.getOrDefault(name, "");
@@ -122,7 +124,7 @@ public final class FakeEntra implements AutoCloseable {
         }
     }
 
-    private record Script(Predicate<Request> when, AtomicInteger remaining, Reply reply) {
+    private record Script(Predicate<Request> when, AtomicInteger remaining, Function<Request, Reply> reply) {
     }
 
     private record Window(int permits, Duration length, boolean retryAfter, Deque<Instant> recent) {
@@ -156,6 +158,8 @@ public final class FakeEntra implements AutoCloseable {
     private volatile int policyPageSize = 100;
     private volatile String nextLinkBase;
     private volatile Duration latency = Duration.ZERO;
+    private volatile java.util.function.Consumer<Request> hook = request -> { };
+    private final AtomicInteger throttledCount = new AtomicInteger();
 
     private FakeEntra(String tenantId, String clientId) throws IOException {
         this.tenantId = tenantId;
@@ -273,13 +277,28 @@ public final class FakeEntra implements AutoCloseable {
     }
 
     /**
-     * Models a throttling limit: at most {@code permits} requests of {@code kind} in any {@code window} of the
-     * fake's clock; beyond it 429, with {@code Retry-After} (seconds until a permit frees) when {@code retryAfter}.
-     * Graph: identity reports about 5 per 10 s with Retry-After; Conditional Access about 1 per second without.
+     * Models a throttling limit: at most {@code permits} requests of the given kinds together in any {@code window} of
+     * the fake's clock; beyond it 429, with {@code Retry-After} (whole seconds until a permit frees) when
+     * {@code retryAfter}. Graph: identity reports (the report and its rows) about 5 per 10 s per app and tenant with
+     * Retry-After; Conditional Access about 1 per second per tenant without.
      */
-    public synchronized FakeEntra throttle(Kind kind, int permits, Duration window, boolean retryAfter) {
-        throttles.put(kind, new Window(permits, window, retryAfter, new ArrayDeque<>()));
+    public synchronized FakeEntra throttle(int permits, Duration window, boolean retryAfter, Kind... kinds) {
+        Window shared = new Window(permits, window, retryAfter, new ArrayDeque<>());
+        for (Kind kind : kinds) {
+            throttles.put(kind, shared);
+        }
         return this;
+    }
+
+    /** Runs {@code hook} on every request as it arrives (a benchmark advancing a virtual clock by a latency, say). */
+    public FakeEntra onRequest(java.util.function.Consumer<Request> hook) {
+        this.hook = Objects.requireNonNull(hook);
+        return this;
+    }
+
+    /** How many requests were answered 429 by a {@link #throttle} limit. */
+    public int throttledCount() {
+        return throttledCount.get();
     }
 
     /** A Conditional Access policy that requires MFA of all users for all applications. */
@@ -352,6 +371,12 @@ public final class FakeEntra implements AutoCloseable {
      * {@code times < 0} for every one. Scripts are tried in the order given.
      */
     public FakeEntra script(Predicate<Request> when, int times, Reply reply) {
+        scripts.add(new Script(when, new AtomicInteger(times), request -> reply));
+        return this;
+    }
+
+    /** Like {@link #script(Predicate, int, Reply)}, the answer made from the request (a server that echoes it, say). */
+    public FakeEntra script(Predicate<Request> when, int times, Function<Request, Reply> reply) {
         scripts.add(new Script(when, new AtomicInteger(times), reply));
         return this;
     }
@@ -402,6 +427,7 @@ public final class FakeEntra implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getRawPath();
@@ -409,14 +435,19 @@ public final class FakeEntra implements AutoCloseable {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             Optional<String> bearer = authorization != null && authorization.startsWith("Bearer ")
                     ? Optional.of(authorization.substring(7)) : Optional.empty();
-            Request request = new Request(kindOf(exchange.getRequestMethod(), path), exchange.getRequestMethod(), path, query, bearer);
+            Request request = new Request(kindOf(exchange.getRequestMethod(), path), exchange.getRequestMethod(), path, query,
+                    bearer, body);
             requests.add(request);
+            hook.accept(request);
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
             Reply reply = scripted(request).or(() -> throttled(request))
                     .orElseGet(() -> answer(request, body, exchange.getRequestHeaders().getFirst("Content-Type")));
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            // Done before the answer leaves: a serial client may send its next request the moment it has this one.
+            inFlight.decrementAndGet();
+            counted = false;
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             reply.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -428,7 +459,9 @@ public final class FakeEntra implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
@@ -457,7 +490,7 @@ public final class FakeEntra implements AutoCloseable {
             if (script.when().test(request)) {
                 int left = script.remaining().getAndUpdate(n -> n > 0 ? n - 1 : n);
                 if (left != 0) {
-                    return Optional.of(script.reply());
+                    return Optional.of(script.reply().apply(request));
                 }
             }
         }
@@ -477,6 +510,7 @@ public final class FakeEntra implements AutoCloseable {
             window.recent().addLast(now);
             return Optional.empty();
         }
+        throttledCount.incrementAndGet();
         if (!window.retryAfter()) {
             return Optional.of(Reply.throttledWithoutRetryAfter());
         }

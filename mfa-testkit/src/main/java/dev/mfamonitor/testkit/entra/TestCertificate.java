@@ -27,12 +27,30 @@ import java.util.Base64;
 public record TestCertificate(X509Certificate certificate, PrivateKey privateKey) {
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    /** A 2048-bit RSA certificate for {@code CN=commonName}, valid from {@code notBefore} to {@code notAfter}. */
-    public static TestCertificate generate(String commonName, Instant notBefore, Instant notAfter) {
-        try {
+    /** RSA key generation takes up to a second on a busy machine: a few key pairs serve every test of a JVM. */
+    private static final KeyPair[] KEYS = new KeyPair[3];
+
+    private static synchronized KeyPair key(int number) throws GeneralSecurityException {
+        if (KEYS[number] == null) {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
-            KeyPair pair = generator.generateKeyPair();
+            KEYS[number] = generator.generateKeyPair();
+        }
+        return KEYS[number];
+    }
+
+    /** A 2048-bit RSA certificate for {@code CN=commonName}, valid from {@code notBefore} to {@code notAfter}, with key 0. */
+    public static TestCertificate generate(String commonName, Instant notBefore, Instant notAfter) {
+        return generate(commonName, notBefore, notAfter, 0);
+    }
+
+    /**
+     * A certificate with key pair number {@code keyNumber} (0, 1 or 2) of this JVM: certificates made with different
+     * numbers have different keys, those with the same number share one.
+     */
+    public static TestCertificate generate(String commonName, Instant notBefore, Instant notAfter, int keyNumber) {
+        try {
+            KeyPair pair = key(keyNumber);
             byte[] sha256WithRsa = der(0x30, concat(der(0x06, new byte[] {0x2a, (byte) 0x86, 0x48, (byte) 0x86,
                     (byte) 0xf7, 0x0d, 0x01, 0x01, 0x0b}), new byte[] {0x05, 0x00}));
             byte[] name = der(0x30, der(0x31, der(0x30, concat(der(0x06, new byte[] {0x55, 0x04, 0x03}),
@@ -55,9 +73,14 @@ public record TestCertificate(X509Certificate certificate, PrivateKey privateKey
         }
     }
 
-    /** A certificate valid from a year before to a year after {@code now}. */
+    /** A certificate with key 0, valid from a year before to a year after {@code now}. */
     public static TestCertificate validAround(Instant now) {
-        return generate("mfa-monitor test", now.minusSeconds(365L * 86400), now.plusSeconds(365L * 86400));
+        return validAround(now, 0);
+    }
+
+    /** A certificate with key {@code keyNumber}, valid from a year before to a year after {@code now}. */
+    public static TestCertificate validAround(Instant now, int keyNumber) {
+        return generate("mfa-monitor test " + keyNumber, now.minusSeconds(365L * 86400), now.plusSeconds(365L * 86400), keyNumber);
     }
 
     /** The PEM a user would configure: the certificate, then its PKCS#8 private key. */

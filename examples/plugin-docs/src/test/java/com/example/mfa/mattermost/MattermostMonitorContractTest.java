@@ -36,11 +36,12 @@ class MattermostMonitorContractTest extends MonitorContract {
         mattermost.failPage(1, 503);
     }
 
-    // The contract's secret canary (no @Override, so that this compiles against a testkit without it as well).
+    @Override
     protected Optional<String> secretCanary() {
         return Optional.of(TOKEN);
     }
 
+    @Override
     protected void makeSourceEchoTheSecret() {
         mattermost.failPage(0, 500);   // its error message quotes the Authorization header
     }

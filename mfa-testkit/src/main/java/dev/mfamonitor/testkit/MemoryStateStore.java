@@ -1,4 +1,4 @@
-package dev.mfamonitor.notifier.slack;
+package dev.mfamonitor.testkit;
 
 import dev.mfamonitor.spi.StateLockedException;
 import dev.mfamonitor.spi.state.DeliveryMark;
@@ -16,16 +16,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A state store in memory with the operations' semantics, so that the run engine can be driven here without the file store. */
-final class MemoryStateStore implements StateStore {
+/**
+ * A state store in memory with the operations' semantics, so that a test can drive the run engine without a disk, and
+ * faults it can switch on: {@link #failCommits} and {@link #failMarks} make the next commits or marks fail.
+ */
+public final class MemoryStateStore implements StateStore {
     private final Map<String, MonitorState> monitors = new TreeMap<>();
     private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
     private boolean locked;
     /** Commits (and marks) fail while these are above zero, counting down. */
-    final AtomicInteger failCommits = new AtomicInteger();
-    final AtomicInteger failMarks = new AtomicInteger();
-    final AtomicInteger commits = new AtomicInteger();
-    final AtomicInteger markCalls = new AtomicInteger();
+    public final AtomicInteger failCommits = new AtomicInteger();
+    public final AtomicInteger failMarks = new AtomicInteger();
+    public final AtomicInteger commits = new AtomicInteger();
+    public final AtomicInteger markCalls = new AtomicInteger();
 
     @Override
     public synchronized Lock lock() throws StateLockedException {
@@ -75,7 +78,7 @@ final class MemoryStateStore implements StateStore {
         }
     }
 
-    synchronized List<OutboxEntry> entries() {
+    public synchronized List<OutboxEntry> entries() {
         return new ArrayList<>(outbox.values());
     }
 
