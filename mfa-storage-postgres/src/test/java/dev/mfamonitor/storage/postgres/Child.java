@@ -98,6 +98,11 @@ final class Child implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Completes when the process has ended. */
+    java.util.concurrent.CompletableFuture<Process> exited() {
+        return process.onExit();
+    }
+
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,25 +36,13 @@ class RunnerProcessTest {
         for (int generation = 0; generation < pairs; generation++) {
             try (Child one = Child.start(server, schema, generation, sent, "p" + generation + "a", true);
                  Child two = Child.start(server, schema, generation, sent, "p" + generation + "b", true)) {
-                // The loser exits 4 while the winner holds the lock; then the winner is let go.
-                Child winner = null;
-                long deadline = System.nanoTime() + RUN.toNanos();
-                while (winner == null) {
-                    assertThat(System.nanoTime()).as("one of the runners exits").isLessThan(deadline);
-                    if (!one.alive()) {
-                        winner = two;
-                        assertThat(one.exitCode(RUN)).as("the loser's exit, output %s", one.output()).isEqualTo(4);
-                    } else if (!two.alive()) {
-                        winner = one;
-                        assertThat(two.exitCode(RUN)).as("the loser's exit, output %s", two.output()).isEqualTo(4);
-                    } else {
-                        Thread.onSpinWait();
-                        one.output();
-                        two.output();
-                        Thread.sleep(5);
-                    }
-                }
+                // The loser exits 4 while the winner holds the lock (waited for as an exit, not polled); then the
+                // winner is let go.
+                java.util.concurrent.CompletableFuture.anyOf(one.exited(), two.exited())
+                        .get(RUN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                Child winner = one.alive() ? one : two;
                 Child loser = winner == one ? two : one;
+                assertThat(loser.exitCode(RUN)).as("the loser's exit, output %s", loser.output()).isEqualTo(4);
                 assertThat(loser.output()).noneMatch(l -> l.equals("locked") || l.equals("committing") || l.equals("sending"));
                 assertThat(loser.output()).anyMatch(l -> l.startsWith("exit 4 ") && l.contains("is in use by another mfa-monitor run"));
                 assertThat(winner.awaitLine("locked", RUN)).isTrue();
@@ -136,23 +123,19 @@ class RunnerProcessTest {
         assertThat(killsAt.keySet()).as("kills landed at %s", killsAt).contains("committing", "sending", "sent");
     }
 
-    /** The server ends a killed runner's session at once; waits (bounded) until it has. */
+    /**
+     * The server ends a killed runner's session at once: take the same advisory lock, blocking (bounded by a statement
+     * timeout), and let it go. No polling.
+     */
     private void awaitLockReleased(String schema) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        try (Connection admin = server.admin();
-             PreparedStatement statement = admin.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                     + " AND classid::bigint = ? AND objid::bigint = ? AND granted")) {
-            statement.setLong(1, PostgresStateStore.LOCK_NAMESPACE);
-            statement.setLong(2, PostgresStateStore.lockKey(schema));
-            while (true) {
-                try (ResultSet row = statement.executeQuery()) {
-                    row.next();
-                    if (row.getLong(1) == 0) {
-                        return;
-                    }
-                }
-                assertThat(System.nanoTime()).as("the killed runner's lock is released").isLessThan(deadline);
-                Thread.sleep(5);
+        try (Connection admin = server.admin(); java.sql.Statement settings = admin.createStatement();
+             PreparedStatement lock = admin.prepareStatement("SELECT pg_advisory_lock(?, ?)");
+             PreparedStatement unlock = admin.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+            settings.execute("SET statement_timeout = '10s'");
+            for (PreparedStatement statement : List.of(lock, unlock)) {
+                statement.setInt(1, PostgresStateStore.LOCK_NAMESPACE);
+                statement.setInt(2, PostgresStateStore.lockKey(schema));
+                statement.executeQuery().close();
             }
         }
     }
