@@ -102,7 +102,10 @@ class DeployFilesTest {
                     .containsExactly("github", "aws");
             assertThat(config.path("notifiers")).extracting(n -> n.path("type").asText()).as(entry.getKey())
                     .containsExactly("slack", "console");
-            assertThat(config.path("state").path("path").asText()).isEqualTo("/var/lib/mfa-monitor/mfa-state.json");
+            // In Kubernetes the state sits in a directory of its own: fsGroup makes the volume's root group-writable.
+            assertThat(config.path("state").path("path").asText()).as(entry.getKey()).isEqualTo(
+                    entry.getKey().startsWith("kubernetes/") ? "/var/lib/mfa-monitor/state/mfa-state.json"
+                            : "/var/lib/mfa-monitor/mfa-state.json");
             assertThat(secretFiles(config)).as("secrets of " + entry.getKey()).containsExactly(
                     entry.getValue() + "github-token", entry.getValue() + "aws-access-key-id",
                     entry.getValue() + "aws-secret-access-key", entry.getValue() + "slack-webhook-url");
@@ -265,10 +268,12 @@ class DeployFilesTest {
 
         // The configuration in the ConfigMap: its state file is on the claim, its secret comes from the env above.
         JsonNode config = yaml.readTree(configMap.path("data").path("mfa-monitor.yaml").asText());
-        String statePath = config.path("state").path("path").asText();
-        String stateDir = Path.of(statePath).getParent().toString();
-        assertThat(mounts).containsKey(stateDir);
-        assertThat(volumes.get(mounts.get(stateDir)).path("persistentVolumeClaim").path("claimName").asText())
+        // The state file is in a directory of its own under the claim's mount (the store creates it 0700): the
+        // mount's root is group-writable through fsGroup, and the file store refuses such a directory.
+        Path statePath = Path.of(config.path("state").path("path").asText());
+        String stateMount = statePath.getParent().getParent().toString();
+        assertThat(mounts).containsKey(stateMount).doesNotContainKey(statePath.getParent().toString());
+        assertThat(volumes.get(mounts.get(stateMount)).path("persistentVolumeClaim").path("claimName").asText())
                 .isEqualTo(claim.path("metadata").path("name").asText());
         // Its secrets are files of the Secret's volume; the Secret's keys are the file names (see the kubectl line).
         JsonNode secretVolume = volumes.get(mounts.get("/run/secrets/mfa-monitor"));
