@@ -105,9 +105,4 @@ public record Route(Optional<Severity> minSeverity, Set<String> types, Set<Strin
     boolean acceptsHealth(EventType type) {
         return HEALTH.contains(type) && !excludeTypes.contains(type.name());
     }
-
-    /** Whether this type counts as a health event (sent to every notifier unless excluded). */
-    static boolean health(EventType type) {
-        return HEALTH.contains(type);
-    }
 }

@@ -110,31 +110,31 @@ public final class RunEngine implements AutoCloseable {
             try {
                 return new Run(store.load(), options).dryRun();
             } catch (StateUnreadableException e) {
-                return RunReport.refused(ExitCode.STATE_UNREADABLE, e.getMessage());
+                return RunReport.refused(ExitCode.STATE_UNREADABLE, text.clean(e.getMessage()));
             } catch (IOException | RuntimeException | Error e) {
-                return RunReport.refused(ExitCode.INTERNAL, "cannot read state from " + store.describe() + ": " + e);
+                return RunReport.refused(ExitCode.INTERNAL, "cannot read state from " + store.describe() + ": " + storeError(e));
             }
         }
         StateStore.Lock lock;
         try {
             lock = store.lock();
         } catch (StateLockedException e) {
-            return RunReport.refused(ExitCode.LOCKED, e.getMessage());
+            return RunReport.refused(ExitCode.LOCKED, text.clean(e.getMessage()));
         } catch (IOException | RuntimeException | Error e) {
-            return RunReport.refused(ExitCode.INTERNAL, "cannot lock the state " + store.describe() + ": " + e);
+            return RunReport.refused(ExitCode.INTERNAL, "cannot lock the state " + store.describe() + ": " + storeError(e));
         }
         try {
             return new Run(store.load(), options).execute();
         } catch (StateUnreadableException e) {
-            return RunReport.refused(ExitCode.STATE_UNREADABLE, e.getMessage());
+            return RunReport.refused(ExitCode.STATE_UNREADABLE, text.clean(e.getMessage()));
         } catch (IOException | RuntimeException | Error e) {
-            return RunReport.refused(ExitCode.INTERNAL, "state store " + store.describe() + " failed: " + e);
+            return RunReport.refused(ExitCode.INTERNAL, "state store " + store.describe() + " failed: " + storeError(e));
         } finally {
             try {
                 lock.close();
             } catch (IOException | RuntimeException e) {
                 // The run is over and committed; the OS releases the lock when the process ends anyway.
-                log.warn("releasing the lock of {} failed: {}", store.describe(), e.toString());
+                log.warn("releasing the lock of {} failed: {}", store.describe(), storeError(e));
             }
         }
     }
@@ -182,16 +182,21 @@ public final class RunEngine implements AutoCloseable {
         closeQuietly("state store", store.describe(), store);
     }
 
-    private static void closeQuietly(String kind, String id, AutoCloseable closeable) {
+    private void closeQuietly(String kind, String id, AutoCloseable closeable) {
         try {
             closeable.close();
         } catch (Exception e) {
-            log.warn("closing {} '{}' failed: {}", kind, id, e.toString());
+            log.warn("closing {} '{}' failed: {}", kind, id, storeError(e));
         }
     }
 
     private Route route(String notifierId) {
         return routes.getOrDefault(notifierId, Route.EVERYTHING);
+    }
+
+    /** A store's or plugin's exception for a log line or a message: its class, and its text redacted and cleaned. */
+    private String storeError(Throwable e) {
+        return e.getClass().getName() + ": " + text.describe(e);
     }
 
     private ScanStage scanStage() {
@@ -382,7 +387,7 @@ public final class RunEngine implements AutoCloseable {
                 try {
                     store.commit(commit);
                 } catch (IOException | RuntimeException | Error e) {
-                    log.error("could not write the state to {}: {}; nothing of this run is delivered", store.describe(), e.toString());
+                    log.error("could not write the state to {}: {}; nothing of this run is delivered", store.describe(), storeError(e));
                     commitFailed = true;
                     return false;
                 }
@@ -399,7 +404,7 @@ public final class RunEngine implements AutoCloseable {
                 try {
                     store.mark(marks);
                 } catch (IOException | RuntimeException | Error e) {
-                    log.error("could not record deliveries in {}: {}", store.describe(), e.toString());
+                    log.error("could not record deliveries in {}: {}", store.describe(), storeError(e));
                     unrecorded.addAll(marks);
                 }
             }

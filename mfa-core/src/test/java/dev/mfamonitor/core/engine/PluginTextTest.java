@@ -63,4 +63,38 @@ class PluginTextTest {
                 .doesNotContain("\n").doesNotContain("\u001b").doesNotContain("\u0007");
         assertThat(store.entries().get(0).event().detail()).doesNotContain(CANARY).doesNotContain("\u001b");
     }
+
+    @Test
+    void aStoresErrorIsRedactedAndCleanedBeforeItIsReported() {
+        dev.mfamonitor.spi.state.StateStore leaky = new dev.mfamonitor.spi.state.StateStore() {
+            @Override
+            public Lock lock() {
+                return () -> { };
+            }
+
+            @Override
+            public dev.mfamonitor.spi.state.StoredState load() throws dev.mfamonitor.spi.StateUnreadableException {
+                throw new dev.mfamonitor.spi.StateUnreadableException("jdbc:postgresql://db/mfa?password=" + CANARY
+                        + "\n\u001b[2Jbroken");
+            }
+
+            @Override
+            public void commit(dev.mfamonitor.spi.state.RunCommit commit) {
+            }
+
+            @Override
+            public void mark(List<dev.mfamonitor.spi.state.DeliveryMark> marks) {
+            }
+
+            @Override
+            public String describe() {
+                return "leaky store";
+            }
+        };
+        RunReport report = RunEngine.builder().stateStore(leaky).monitor("m", request -> null).notifier("a", new Channel())
+                .redact(List.of(new Secret(CANARY))).build().run();
+
+        assertThat(report.exitCode()).isEqualTo(dev.mfamonitor.core.ExitCode.STATE_UNREADABLE);
+        assertThat(report.message()).isEqualTo("jdbc:postgresql://db/mfa?password=**** [2Jbroken");
+    }
 }
