@@ -52,11 +52,6 @@ final class WebhookNotifier implements Notifier {
     private final Duration timeout;
     private final int maxEventsPerRequest;
     private final PluginContext context;
-    /**
-     * The credential parts of header values ({@code Bearer TOKEN} holds {@code TOKEN}): the context's redactor knows
-     * each configured value whole, and a receiver may echo the token alone.
-     */
-    private final List<String> headerTokens;
     private final OkHttpClient client;
 
     /**
@@ -74,11 +69,6 @@ final class WebhookNotifier implements Notifier {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.maxEventsPerRequest = maxEventsPerRequest;
         this.context = Objects.requireNonNull(context, "context");
-        this.headerTokens = this.extraHeaders.values().stream()
-                .flatMap(value -> java.util.Arrays.stream(value.reveal().trim().split("\\s+")))
-                .filter(token -> token.length() >= 8)
-                .sorted(java.util.Comparator.comparingInt(String::length).reversed())
-                .toList();
         this.client = new OkHttpClient.Builder()
                 .followRedirects(false)
                 .followSslRedirects(false)
@@ -201,13 +191,12 @@ final class WebhookNotifier implements Notifier {
         return quoted.isEmpty() ? "" : " '" + quoted + "'";
     }
 
-    /** Every secret out of a foreign text: the context's redactor, then the tokens inside header values. */
+    /**
+     * Every secret out of a foreign text. The context's redactor knows every configured value, and the parts of a short
+     * one too ({@code TOKEN} of {@code Bearer TOKEN}), since a receiver may echo the token alone.
+     */
     private String redact(String text) {
-        String result = context.redactor().redact(text);
-        for (String token : headerTokens) {
-            result = result.replace(token, "****");
-        }
-        return result;
+        return context.redactor().redact(text);
     }
 
     /** A text already redacted, with line breaks and control characters gone, cut to {@value #MAX_QUOTED_CHARS}. */
