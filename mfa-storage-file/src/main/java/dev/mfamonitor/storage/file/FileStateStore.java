@@ -99,7 +99,6 @@ public final class FileStateStore implements StateStore {
     private static final int MAX_LINKS = 40;
     private static final ObjectMapper TREES = JsonMapper.builder(StateFileFormat.JSON).build();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileStateStore.class);
 
     /**
      * Lock files this JVM holds. Within one process the OS lock cannot tell two holders apart, and closing a second
@@ -546,7 +545,9 @@ public final class FileStateStore implements StateStore {
                                                     Map<String, Map<String, Delivery>> finals) throws IOException {
         Instant newestFinal = base.state.outbox().stream().filter(e -> finals.containsKey(e.id()))
                 .map(OutboxEntry::createdAt).max(Instant::compareTo).orElse(Instant.EPOCH);
-        Optional<HistoryFile.Encoded> encoded = HistoryFile.encode(commit.history(), commit.runs(), finals, newestFinal);
+        // Without a history yet, the last deliveries of dropped entries are about nothing the history holds.
+        Map<String, Map<String, Delivery>> kept = base.history.isPresent() ? finals : Map.of();
+        Optional<HistoryFile.Encoded> encoded = HistoryFile.encode(commit.history(), commit.runs(), kept, newestFinal);
         Optional<HistoryFile.Ref> old = base.history.map(ref -> ref.withKeepFrom(commit.keepHistoryFrom()));
         if (encoded.isEmpty()) {
             return old;
@@ -609,7 +610,8 @@ public final class FileStateStore implements StateStore {
         } catch (IOException e) {
             // missing or unreadable: below
         }
-        log.warn("the history file {} of {} is missing or shorter than the state records; the history before this"
+        // Looked up here, not in a static field: a process that never meets this needs no slf4j provider.
+        org.slf4j.LoggerFactory.getLogger(FileStateStore.class).warn("the history file {} of {} is missing or shorter than the state records; the history before this"
                 + " run is lost and a new history file is started", file, describeFile());
         return false;
     }
