@@ -77,6 +77,11 @@ import java.util.zip.CheckedInputStream;
  * are lost, which means those deliveries are sent again. <b>Load</b> never changes a byte: an absent file is a first
  * run; anything it cannot read is a {@link StateUnreadableException} saying why and how to recover.
  *
+ * <p><b>History</b> ({@link HistoryFile}): a commit first appends the run's events and summaries to the history file as
+ * one chunk (or writes a compacted new file), then names the committed chunks in the state file it renames into
+ * place, so one rename commits both. Load and mark never touch the history file; {@link #history} reads it and lays
+ * the outbox's deliveries (the journal's marks included) over it.
+ *
  * <p>Files: only regular files are read (a FIFO, a device or a directory is refused, never opened), at most
  * {@link #DEFAULT_MAX_BYTES} each (read as a stream, never as one array). The state directory is created 0700, and a
  * state directory that group or others may write is refused (anyone who can write there could replace the state or
