@@ -140,7 +140,13 @@ class DistributionIT {
                 quickstart (example-saas)
                   Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown; first run: no state at file STATE
                 """.replace("STATE", work.resolve("state/mfa-state.json").toRealPath().toString()));
-        assertThat(launch("run", "--config", "mfa-monitor.yaml").stdout()).isEmpty();
+        Path classLog = dir.resolve("class-load.log");
+        Result again = launch(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "run", "--config", "mfa-monitor.yaml");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).isEmpty();
+        // Logging is configured in code: nothing parses XML at start.
+        assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.LoggingConfigurator")
+                .doesNotContain("javax.xml.parsers.").doesNotContain("ch.qos.logback.core.joran.");
     }
 
     @Test
