@@ -4,7 +4,9 @@
 # floors measured in the same run, `java -version` and a hello-world jar, and the runnable jar as it was started before
 # the launcher (`java -jar mfa-monitor.jar run`, Java's defaults). Wall and CPU time (user + sys of the process and its
 # children), median of RUNS runs after one untimed run each; the commands take turns, so a slower spell of a shared
-# machine hits all of them alike. Then the sizes of lib/ and of each plugin directory.
+# machine hits all of them alike. With mfa-benchmarks/target/benchmarks.jar built, also steady GitHub and AWS runs
+# against the tests' fake services (GITHUB_MEMBERS, IAM_USERS: 1000 each). Then the sizes of lib/ and of each plugin
+# directory.
 #
 #   mfa-benchmarks/bin/distribution-startup.sh [RUNS] [DISTRIBUTION_DIR]
 #       (defaults: 10, mfa-runner/target/mfa-monitor-VERSION/)
@@ -48,6 +50,26 @@ commands=(
     "$dist/bin/mfa-monitor run --config $work/quickstart/mfa-monitor.yaml"
     "java -jar $jar run --config $work/quickstart-jar/mfa-monitor.yaml"
 )
+
+# GitHub and AWS steady runs against the tests' fakes on 127.0.0.1 (served by a process of their own), when the
+# benchmarks jar is built (mvn -q -B -pl mfa-benchmarks -am package -DskipTests).
+members=${GITHUB_MEMBERS:-1000}
+iam_users=${IAM_USERS:-1000}
+benchmarks_jar=$repo/mfa-benchmarks/target/benchmarks.jar
+if [[ -f $benchmarks_jar ]]; then
+    mkfifo "$work/fakes.in"
+    java -cp "$benchmarks_jar" dev.mfamonitor.benchmarks.FakeServices "$work/fakes" "$members" "$iam_users" \
+        <"$work/fakes.in" >"$work/fakes.out" 2>&1 &
+    exec 3>"$work/fakes.in"
+    trap 'exec 3>&-; wait; rm -rf "$work"' EXIT
+    for ((i = 0; i < 600; i++)); do
+        grep -q '^ready' "$work/fakes.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    grep -q '^ready' "$work/fakes.out" || { echo "the fakes did not start:" >&2; cat "$work/fakes.out" >&2; exit 1; }
+    names+=("bin/mfa-monitor run (GitHub, $members members)" "bin/mfa-monitor run (AWS, $iam_users IAM users)")
+    commands+=("$dist/bin/mfa-monitor run --config $work/fakes/github.yaml" "$dist/bin/mfa-monitor run --config $work/fakes/aws.yaml")
+fi
 
 # once COMMAND: runs it, output to a file; an unexpected exit code stops the benchmark with what it printed.
 once() {
