@@ -45,6 +45,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class EmailNotifier implements Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(EmailNotifier.class);
+    /**
+     * Angus Mail's SMTP logger ({@code java.util.logging}), held so that its level stays set. Below INFO it traces the
+     * protocol (every server reply, which a hostile or broken server may fill with anything, and the message itself)
+     * and logs failures with the server's text, none of it through our redactor; so it is capped at INFO, whatever the
+     * logging configuration asks of its parents. What happened is reported by this notifier instead.
+     */
+    private static final java.util.logging.Logger ANGUS_SMTP = java.util.logging.Logger.getLogger("org.eclipse.angus.mail.smtp");
+
+    static {
+        ANGUS_SMTP.setLevel(java.util.logging.Level.INFO);
+    }
 
     private final String name;
     private final String id;

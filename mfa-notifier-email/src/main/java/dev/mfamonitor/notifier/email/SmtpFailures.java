@@ -46,11 +46,41 @@ final class SmtpFailures {
     private final String name;
     private final SmtpSettings smtp;
     private final Redactor redactor;
+    /** The AUTH PLAIN answers a server could echo, which the engine's redactor cannot know: it knows the password alone. */
+    private final List<String> loginForms;
 
     SmtpFailures(String name, SmtpSettings smtp, Redactor redactor) {
         this.name = name;
         this.smtp = smtp;
         this.redactor = redactor;
+        this.loginForms = loginForms(smtp);
+    }
+
+    /**
+     * base64 of {@code \0user\0password} (what AUTH PLAIN sends, RFC 4616, with no authorisation id) and of
+     * {@code user\0password}, with and without padding; longest first.
+     */
+    private static List<String> loginForms(SmtpSettings smtp) {
+        List<String> forms = new ArrayList<>();
+        if (smtp.username().isPresent() && smtp.password().isPresent()) {
+            String plain = smtp.username().get() + "\0" + smtp.password().get().reveal();
+            for (String answer : List.of("\0" + plain, plain)) {
+                byte[] bytes = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                forms.add(java.util.Base64.getEncoder().encodeToString(bytes));
+                forms.add(java.util.Base64.getEncoder().withoutPadding().encodeToString(bytes));
+            }
+        }
+        forms.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        return List.copyOf(forms);
+    }
+
+    /** Every secret out of a foreign text: the AUTH PLAIN forms first, then whatever the engine's redactor knows. */
+    String redact(String text) {
+        String masked = text == null ? "" : text;
+        for (String form : loginForms) {
+            masked = masked.replace(form, "****");
+        }
+        return redactor.redact(masked);
     }
 
     /** "smtp.example.com:587 (starttls)", for messages. */
@@ -150,11 +180,13 @@ final class SmtpFailures {
     }
 
     private static String advice(MessagingException failure) {
-        if (failure instanceof SMTPSenderFailedException) {
+        String command = failure instanceof SMTPSendFailedException sent && sent.getCommand() != null
+                ? sent.getCommand().trim().toUpperCase(java.util.Locale.ROOT) : "";
+        if (failure instanceof SMTPSenderFailedException || command.startsWith("MAIL")) {
             return "check from: the server does not accept it as the sender (the login may not be allowed to send as "
                     + "that address)";
         }
-        if (failure instanceof SMTPSendFailedException) {
+        if (command.startsWith("DATA") || command.equals(".")) {
             return "the server refused the message itself: check its size limit and spam policy for the sender";
         }
         return "retrying the same mail cannot help: check the server's answer";
@@ -206,7 +238,7 @@ final class SmtpFailures {
 
     /** Redacted first, then one line without control characters, then cut. */
     private String quote(String text) {
-        String redacted = redactor.redact(text == null ? "" : text);
+        String redacted = redact(text);
         String clean = SafeText.clean(redacted.replaceAll("[\\r\\n\\t]+", " ")).trim();
         return clean.length() <= MAX_QUOTED_CHARS ? clean : clean.substring(0, MAX_QUOTED_CHARS) + "...";
     }
