@@ -74,7 +74,9 @@ final class TrustMaterial {
                 anyCertificate |= store.getCertificate(alias) != null;
             }
             if (!anyCertificate) {
-                throw EmailNotifierProvider.trustStoreError(config, path, "holds no certificate");
+                throw EmailNotifierProvider.trustStoreError(config, path, password.isEmpty()
+                        ? "holds no certificate that can be read without a password: set trustStore.password, or use a "
+                        + "PEM file" : "holds no certificate");
             }
             return sockets(store);
         } catch (GeneralSecurityException e) {

@@ -83,7 +83,7 @@ final class TestTls {
 
     private static Path keyPair(String alias, String dname, String san) throws IOException {
         Path store = DIR.resolve(alias + ".p12");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
                 "-dname", dname, "-ext", san, "-storetype", "PKCS12", "-keystore", store.toString(),
                 "-storepass", KEY_PASSWORD, "-keypass", KEY_PASSWORD);
         return store;
