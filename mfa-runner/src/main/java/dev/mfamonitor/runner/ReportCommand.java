@@ -26,7 +26,8 @@ import java.util.Optional;
 
 /**
  * {@code report --output FILE}: the state as one self-contained HTML page (coverage over time, accounts without MFA,
- * weak MFA, recent changes, exceptions, health). Reads only the state, takes no lock, scans nothing, sends nothing.
+ * weak MFA, recent changes, exceptions, health). Reads only the state and its history, takes no lock (a run going on
+ * is seen before or after its commit), scans nothing, sends nothing.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_2, Main.EXIT_5, Main.EXIT_70},
@@ -58,12 +59,14 @@ final class ReportCommand extends ConfiguredCommand {
     @Override
     protected ExitCode call(Configuration configuration, PluginRegistry registry) {
         YamlPluginConfig stateConfig = configuration.state();
-        StoredState state;
-        String where;
+        ReportBuilder builder = new ReportBuilder(configuration.monitors().stream().map(YamlPluginConfig::id).toList(),
+                configuration.notifiers().stream().map(YamlPluginConfig::id).toList(), configuration.policy(), changesWindow);
+        ReportData report;
         try (StateStore store = registry.create(PluginRegistry.Kind.STATE, stateConfig,
                 EnginePluginContext.system(stateConfig.id(), stateConfig.describe(), new SecretRedactor()), StateStore.class)) {
-            where = store.describe();
-            state = store.load();
+            StoredState state = store.load();
+            Optional<ReportBuilder.HistoryReader> history = store.keepsHistory() ? Optional.of(store::history) : Optional.empty();
+            report = builder.build(state, history, Instant.now(), new Main.Version().getVersion()[0], store.describe());
         } catch (ConfigException e) {
             configurationError(e);
             return ExitCode.USAGE;
@@ -77,9 +80,6 @@ final class ReportCommand extends ConfiguredCommand {
             log.error("reading the state failed: {}", PeopleText.clean(e.toString()));
             return ExitCode.INTERNAL;
         }
-        ReportBuilder builder = new ReportBuilder(configuration.monitors().stream().map(YamlPluginConfig::id).toList(),
-                configuration.notifiers().stream().map(YamlPluginConfig::id).toList(), configuration.policy(), changesWindow);
-        ReportData report = builder.build(state, Instant.now(), new Main.Version().getVersion()[0], where);
         try {
             ReportFile.write(output, ReportPage.html(report));
         } catch (IOException e) {

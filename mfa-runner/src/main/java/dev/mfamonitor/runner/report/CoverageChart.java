@@ -73,10 +73,11 @@ public final class CoverageChart {
                 svg.append("\"/>\n");
             }
             for (CoveragePoint point : points) {
-                svg.append("<circle class=\"point\" cx=\"").append(number(x(point.at(), first, span))).append("\" cy=\"")
+                svg.append("<circle class=\"point").append(point.failed() ? " failed" : "").append("\" cx=\"").append(number(x(point.at(), first, span))).append("\" cy=\"")
                         .append(number(y(point.percent()))).append("\" r=\"3.5\"><title>")
                         .append(Html.text(one.monitorId() + ", " + ReportText.time(point.at()) + ": " + percent(point.percent())
-                                + " (" + point.withMfa() + " of " + point.applicable() + " with MFA)"))
+                                + " (" + point.withMfa() + " of " + point.counted() + " with MFA)"
+                                + (point.note().isEmpty() ? "" : "; " + point.note())))
                         .append("</title></circle>\n");
             }
             CoveragePoint end = points.get(points.size() - 1);

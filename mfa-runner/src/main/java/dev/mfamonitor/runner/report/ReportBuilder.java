@@ -16,10 +16,17 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.Snapshot;
+import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.Delivery;
+import dev.mfamonitor.spi.state.History;
+import dev.mfamonitor.spi.state.HistoryEntry;
+import dev.mfamonitor.spi.state.HistoryQuery;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.state.OutboxEntry;
+import dev.mfamonitor.spi.state.RunSummary;
 import dev.mfamonitor.spi.state.StoredState;
+
+import java.io.IOException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,22 +35,28 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 /**
  * Turns what the store holds and the configuration's policy into a {@link ReportData}: reads, never writes.
  *
- * <p>The current state comes from each monitor's last good snapshot; changes, and since when an account has been
- * without MFA, from the events the store still holds.
+ * <p>The current state comes from each monitor's last good snapshot. Coverage over time, recent changes and since when
+ * an account has been without MFA come from the store's history when it keeps one: one chart point per stored run
+ * summary, the events of the window with their deliveries. A store without history gives what the state alone holds:
+ * the last good snapshot as the one point, and the events still in the outbox.
  */
 public final class ReportBuilder {
-    /** Roles whose accounts are listed first, as the diff engine escalates them. */
-    private static final Set<String> PRIVILEGED_ROLES = Set.of("admin", "owner");
+    /**
+     * An account id no account has ({@link Account} refuses blank ids): asking the history for its events reads the
+     * run summaries without any event.
+     */
+    private static final String NO_ACCOUNT = " ";
+
     private static final Set<String> SHOWN_APART = Set.of("role", "weakMfa");
 
     private final List<String> configuredMonitors;
@@ -65,31 +78,63 @@ public final class ReportBuilder {
         this.changesWindow = changesWindow;
     }
 
-    /** The report of {@code state} as it stands at {@code now}. */
-    public ReportData build(StoredState state, Instant now, String version, String stateDescription) {
+    /** Reads part of a store's history ({@link dev.mfamonitor.spi.state.StateStore#history}). */
+    @FunctionalInterface
+    public interface HistoryReader {
+        History read(HistoryQuery query) throws StateUnreadableException, IOException;
+    }
+
+    /**
+     * The report of {@code state} as it stands at {@code now}.
+     *
+     * @param history the store's history, if it keeps one: read twice, for every run summary with the events of the
+     *                accounts listed, and for the events of the changes window
+     */
+    public ReportData build(StoredState state, Optional<HistoryReader> history, Instant now, String version,
+                            String stateDescription) throws StateUnreadableException, IOException {
         List<String> monitorIds = inOrder(configuredMonitors, state.monitors().keySet());
+        Instant changesSince = now.minus(changesWindow);
+        Optional<History> accountsAndRuns = Optional.empty();
+        Optional<History> recent = Optional.empty();
+        if (history.isPresent()) {
+            Set<String> listed = new TreeSet<>();
+            for (MonitorState monitor : state.monitors().values()) {
+                monitor.lastGood().ifPresent(s -> s.accounts().stream()
+                        .filter(a -> a.mfa() == MfaStatus.DISABLED || RunSummary.weak(a)).forEach(a -> listed.add(a.id())));
+            }
+            accountsAndRuns = Optional.of(history.get().read(HistoryQuery.ALL.withAccounts(listed.isEmpty() ? Set.of(NO_ACCOUNT) : listed)));
+            recent = Optional.of(history.get().read(HistoryQuery.ALL.withSince(changesSince)));
+        }
+        // Every event that can say since when an account stands where it does: the history's, and the outbox's (an
+        // event is in both while it is pending; the latest time wins either way).
+        List<ChangeEvent> known = new ArrayList<>();
+        accountsAndRuns.ifPresent(h -> h.events().forEach(e -> known.add(e.event())));
+        state.outbox().forEach(e -> known.add(e.event()));
+        Map<String, Instant> firstRun = new LinkedHashMap<>();
+        accountsAndRuns.ifPresent(h -> h.runs().forEach(r -> firstRun.merge(r.monitorId(), r.runAt(), (a, b) -> a.isBefore(b) ? a : b)));
+
         List<MonitorHealth> health = new ArrayList<>();
-        List<CoverageSeries> coverage = new ArrayList<>();
         List<AccountRow> without = new ArrayList<>();
         List<AccountRow> weak = new ArrayList<>();
         for (String id : monitorIds) {
             MonitorState monitor = state.monitors().getOrDefault(id, MonitorState.NEW);
             health.add(health(id, monitor));
             Optional<Snapshot> snapshot = monitor.lastGood();
-            List<CoveragePoint> points = snapshot.map(s -> List.of(point(s.observedAt(), s.accounts()))).orElse(List.of());
-            coverage.add(new CoverageSeries(id, points));
             if (snapshot.isEmpty()) {
                 continue;
             }
             for (Account account : snapshot.get().accounts()) {
                 if (account.mfa() == MfaStatus.DISABLED) {
-                    without.add(row(id, snapshot.get(), account, withoutSince(id, account, monitor, state.outbox()), now));
-                } else if (account.mfa() == MfaStatus.ENABLED && weak(account)) {
-                    weak.add(row(id, snapshot.get(), account, latest(id, account, Set.of(EventType.WEAK_MFA), state.outbox())
+                    boolean excepted = policy.exemptionFor(id, account, now).isPresent();
+                    without.add(row(id, snapshot.get(), account,
+                            withoutSince(id, account, monitor, known, excepted ? Optional.empty() : Optional.ofNullable(firstRun.get(id))), now));
+                } else if (RunSummary.weak(account)) {
+                    weak.add(row(id, snapshot.get(), account, latest(id, account, Set.of(EventType.WEAK_MFA), known)
                             .map(at -> new Since(at, false)), now));
                 }
             }
         }
+        List<CoverageSeries> coverage = accountsAndRuns.isPresent() ? coverage(monitorIds, accountsAndRuns.get().runs()) : lastGoodCoverage(monitorIds, state);
         // Admins first, then the longest without (unknown "since" last), then by monitor and name for a stable order.
         Comparator<AccountRow> order = Comparator.comparing((AccountRow r) -> !r.privileged())
                 .thenComparing(r -> r.since().map(Since::at).orElse(Instant.MAX))
@@ -98,14 +143,58 @@ public final class ReportBuilder {
         without.sort(order);
         weak.sort(order);
 
-        Instant changesSince = now.minus(changesWindow);
-        List<Change> changes = state.outbox().stream()
-                .filter(e -> !e.event().at().isBefore(changesSince))
-                .sorted(Comparator.comparing((OutboxEntry e) -> e.event().at()).reversed())
-                .map(this::change).toList();
+        List<Change> changes;
+        String changesFrom;
+        if (recent.isPresent()) {
+            changes = recent.get().events().stream()
+                    .sorted(Comparator.comparing((HistoryEntry e) -> e.event().at()).reversed())
+                    .map(e -> change(e.event(), e.deliveries())).toList();
+            changesFrom = "the last " + ReportText.duration(changesWindow);
+        } else {
+            changes = state.outbox().stream()
+                    .filter(e -> !e.event().at().isBefore(changesSince))
+                    .sorted(Comparator.comparing((OutboxEntry e) -> e.event().at()).reversed())
+                    .map(e -> change(e.event(), e.deliveries())).toList();
+            changesFrom = "events still in the outbox, of the last " + ReportText.duration(changesWindow)
+                    + " (this state store keeps no history)";
+        }
         return new ReportData(now, version, stateDescription, health, notifiers(state.outbox()), coverage, without, weak,
-                changes, "events still held in the outbox, of the last " + ReportText.duration(changesWindow),
-                exceptions(state, now));
+                changes, changesFrom, exceptions(state, now));
+    }
+
+    /** One series per monitor (configured first, then any the history still knows), one point per stored run. */
+    private static List<CoverageSeries> coverage(List<String> monitorIds, List<RunSummary> runs) {
+        Map<String, List<CoveragePoint>> points = new LinkedHashMap<>();
+        monitorIds.forEach(id -> points.put(id, new ArrayList<>()));
+        Set<String> onlyInHistory = new TreeSet<>();
+        runs.forEach(r -> {
+            if (!points.containsKey(r.monitorId())) {
+                onlyInHistory.add(r.monitorId());
+            }
+        });
+        onlyInHistory.forEach(id -> points.put(id, new ArrayList<>()));
+        for (RunSummary run : runs) {
+            if (run.health() == RunSummary.Health.FAILED && run.accounts() == 0) {
+                continue; // failed before it ever succeeded: nothing to draw
+            }
+            int with = run.enabled() + run.weak();
+            String note = switch (run.health()) {
+                case OK -> "";
+                case INCOMPLETE -> "could not see everything" + run.problem().map(p -> ": " + p).orElse("");
+                case FAILED -> "failed, showing the last good snapshot" + run.problem().map(p -> ": " + p).orElse("");
+            };
+            points.get(run.monitorId()).add(new CoveragePoint(run.runAt(), with, with + run.disabled() + run.unknown(),
+                    run.health() == RunSummary.Health.FAILED, note));
+        }
+        List<CoverageSeries> series = new ArrayList<>();
+        points.forEach((id, list) -> series.add(new CoverageSeries(id, list)));
+        return series;
+    }
+
+    /** Without history, the one stored run of each monitor is its last good snapshot. */
+    private static List<CoverageSeries> lastGoodCoverage(List<String> monitorIds, StoredState state) {
+        return monitorIds.stream().map(id -> new CoverageSeries(id, state.monitors().getOrDefault(id, MonitorState.NEW).lastGood()
+                .map(s -> List.of(point(s.observedAt(), s.accounts()))).orElse(List.of()))).toList();
     }
 
     private MonitorHealth health(String id, MonitorState monitor) {
@@ -116,24 +205,27 @@ public final class ReportBuilder {
                 snapshot.map(s -> s.gaps().stream().map(g -> g.scope() + ": " + g.reason()).toList()).orElse(List.of()));
     }
 
-    /** Coverage of one snapshot's accounts. */
+    /** Coverage of one snapshot's accounts, counted as a {@link RunSummary} counts them. */
     static CoveragePoint point(Instant at, List<Account> accounts) {
         int with = 0;
-        int applicable = 0;
+        int counted = 0;
         for (Account account : accounts) {
-            if (account.mfa() == MfaStatus.ENABLED) {
-                with++;
-                applicable++;
-            } else if (account.mfa() == MfaStatus.DISABLED) {
-                applicable++;
+            switch (account.mfa()) {
+                case ENABLED -> {
+                    with++;
+                    counted++;
+                }
+                case DISABLED, UNKNOWN -> counted++;
+                case NOT_APPLICABLE -> {
+                }
             }
         }
-        return new CoveragePoint(at, with, applicable);
+        return new CoveragePoint(at, with, counted);
     }
 
     private AccountRow row(String monitorId, Snapshot snapshot, Account account, Optional<Since> since, Instant now) {
         String role = account.facts().getOrDefault("role", "");
-        boolean privileged = account.kind().equals("root") || PRIVILEGED_ROLES.contains(role.toLowerCase(Locale.ROOT));
+        boolean privileged = RunSummary.admin(account);
         String details = account.facts().entrySet().stream().filter(f -> !SHOWN_APART.contains(f.getKey()))
                 .map(f -> f.getKey() + "=" + f.getValue()).collect(Collectors.joining("; "));
         Optional<String> exception = policy.exemptionFor(monitorId, account, now).map(ReportBuilder::describe);
@@ -145,35 +237,33 @@ public final class ReportBuilder {
         return exemption.reason() + exemption.expires().map(day -> " (until " + day + ")").orElse("");
     }
 
-    private static boolean weak(Account account) {
-        return "true".equalsIgnoreCase(account.facts().getOrDefault("weakMfa", ""));
-    }
-
     /**
-     * Since when the account has been without MFA: the latest event that said so, else (at least) the last time it was
-     * alerted on as being without, which the engine records at the baseline and at every reminder.
+     * Since when the account has been without MFA: the latest event that said so. Else only a lower bound: the last
+     * time it was alerted on as being without (the engine records that at the baseline and at every reminder), or the
+     * oldest stored run of its monitor (an account that went without MFA since then would have an event, unless an
+     * exception silenced it: {@code firstRun} is empty for excepted accounts), whichever is earlier.
      */
     private static Optional<Since> withoutSince(String monitorId, Account account, MonitorState monitor,
-                                                List<OutboxEntry> outbox) {
-        Optional<Instant> event = latest(monitorId, account, Set.of(EventType.MFA_DISABLED, EventType.NEW_ACCOUNT_WITHOUT_MFA), outbox);
+                                                List<ChangeEvent> known, Optional<Instant> firstRun) {
+        Optional<Instant> event = latest(monitorId, account, Set.of(EventType.MFA_DISABLED, EventType.NEW_ACCOUNT_WITHOUT_MFA), known);
         if (event.isPresent()) {
             return Optional.of(new Since(event.get(), false));
         }
-        return Optional.ofNullable(monitor.alertedAt().get(account.id())).map(at -> new Since(at, true));
+        return Stream.concat(Optional.ofNullable(monitor.alertedAt().get(account.id())).stream(), firstRun.stream())
+                .min(Comparator.naturalOrder()).map(at -> new Since(at, true));
     }
 
-    private static Optional<Instant> latest(String monitorId, Account account, Set<EventType> types, List<OutboxEntry> outbox) {
-        return outbox.stream().map(OutboxEntry::event)
+    private static Optional<Instant> latest(String monitorId, Account account, Set<EventType> types, List<ChangeEvent> events) {
+        return events.stream()
                 .filter(e -> e.monitorId().equals(monitorId) && types.contains(e.type())
                         && e.account().map(a -> a.id().equals(account.id())).orElse(false))
                 .map(ChangeEvent::at).max(Comparator.naturalOrder());
     }
 
-    private Change change(OutboxEntry entry) {
-        ChangeEvent event = entry.event();
-        List<DeliveryOutcome> deliveries = inOrder(configuredNotifiers, entry.deliveries().keySet()).stream()
-                .filter(entry.deliveries()::containsKey)
-                .map(id -> outcome(id, entry.deliveries().get(id))).toList();
+    private Change change(ChangeEvent event, Map<String, Delivery> byNotifier) {
+        List<DeliveryOutcome> deliveries = inOrder(configuredNotifiers, byNotifier.keySet()).stream()
+                .filter(byNotifier::containsKey)
+                .map(id -> outcome(id, byNotifier.get(id))).toList();
         return new Change(event.at(), event.monitorId().isEmpty() ? event.notifierId().orElse("") : event.monitorId(),
                 event.type().words(), event.severity(), event.account().map(Account::name), event.previous(),
                 event.current(), event.detail(), deliveries);

@@ -79,13 +79,22 @@ public record ReportData(Instant generatedAt, String version, String state, List
     }
 
     /**
-     * Coverage at one run: accounts with MFA out of the accounts MFA applies to and whose status is known (enabled plus
-     * disabled; not applicable and unknown are left out).
+     * Coverage at one run: accounts with MFA (weak MFA included) out of those counted, which are the accounts with MFA,
+     * without MFA, or whose status the monitor could not tell (not applicable ones are left out), as
+     * {@link dev.mfamonitor.spi.state.RunSummary} defines it.
+     *
+     * @param failed whether the monitor failed in that run (the counts are then those of the snapshot it kept)
+     * @param note   what went wrong in that run, for people; empty when nothing did
      */
-    public record CoveragePoint(Instant at, int withMfa, int applicable) {
-        /** Coverage in percent; 100 when MFA applies to no account (nothing is missing). */
+    public record CoveragePoint(Instant at, int withMfa, int counted, boolean failed, String note) {
+        /** A point of a run that went well. */
+        public CoveragePoint(Instant at, int withMfa, int counted) {
+            this(at, withMfa, counted, false, "");
+        }
+
+        /** Coverage in percent; 100 when no account is counted (nothing is missing). */
         public double percent() {
-            return applicable == 0 ? 100.0 : 100.0 * withMfa / applicable;
+            return counted == 0 ? 100.0 : 100.0 * withMfa / counted;
         }
     }
 

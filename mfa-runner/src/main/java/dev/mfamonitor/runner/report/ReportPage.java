@@ -68,7 +68,7 @@ public final class ReportPage {
             ul.legend li::before{content:"";display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px;background:currentColor}
             .c0{color:#0072b2;stroke:#0072b2}.c1{color:#d55e00;stroke:#d55e00}.c2{color:#009e73;stroke:#009e73}.c3{color:#cc79a7;stroke:#cc79a7}
             .c4{color:#e69f00;stroke:#e69f00}.c5{color:#56b4e9;stroke:#56b4e9}.c6{color:#999933;stroke:#999933}.c7{color:#444;stroke:#444}
-            .point{fill:#fff;stroke-width:2}.series .point{stroke:inherit}
+            .point{fill:#fff;stroke-width:2}.series .point{stroke:inherit}.series .point.failed{stroke:#b3261e;stroke-width:2.5}
             text.label.c0{fill:#0072b2}text.label.c1{fill:#d55e00}text.label.c2{fill:#009e73}text.label.c3{fill:#cc79a7}
             text.label.c4{fill:#e69f00}text.label.c5{fill:#56b4e9}text.label.c6{fill:#999933}text.label.c7{fill:#444}
             ul.legend li span{color:var(--ink)}
@@ -132,8 +132,9 @@ public final class ReportPage {
     }
 
     private static void coverage(StringBuilder page, ReportData report) {
-        page.append("<section id=\"coverage\">\n<h2>MFA coverage over time <small>accounts with MFA out of those MFA applies"
-                + " to and whose status is known; one point per stored run</small></h2>\n");
+        page.append("<section id=\"coverage\">\n<h2>MFA coverage over time <small>accounts with MFA (weak included) out of"
+                + " those with, without or of unknown status; one point per stored run, hollow red where the monitor failed"
+                + "</small></h2>\n");
         String chart = CoverageChart.svg(report.coverage());
         if (chart.isEmpty()) {
             page.append("<p class=\"empty\">No run stored yet: run <code>mfa-monitor run</code> first.</p>\n</section>\n");
@@ -149,7 +150,7 @@ public final class ReportPage {
             } else {
                 CoveragePoint latest = one.points().get(one.points().size() - 1);
                 page.append(": ").append(CoverageChart.percent(latest.percent())).append(" now (").append(latest.withMfa())
-                        .append(" of ").append(latest.applicable()).append("), ")
+                        .append(" of ").append(latest.counted()).append("), ")
                         .append(one.points().size()).append(one.points().size() == 1 ? " run" : " runs");
             }
             page.append("</span></li>\n");
@@ -207,6 +208,9 @@ public final class ReportPage {
     }
 
     private static String deliveries(List<DeliveryOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return "<span class=\"muted\">meant for no notifier</span>";
+        }
         StringBuilder list = new StringBuilder("<ul class=\"deliveries\">");
         for (DeliveryOutcome outcome : outcomes) {
             String tone = outcome.state().startsWith("pending") ? "pending" : outcome.state().equals("delivered") ? "delivered" : "expired";
