@@ -121,6 +121,11 @@ class PackagedJarIT {
         JarProcess.Result status = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "status", "--config", "mfa-monitor.yaml");
         assertThat(status.stdout()).contains("notifier 'chat': 1 event pending, the oldest since ");
         assertThat(status.exitCode()).as("status, like run, exits 3 while deliveries are pending").isEqualTo(3);
+        JarProcess.Result report = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "report", "--config", "mfa-monitor.yaml",
+                "--output", "report.html");
+        assertThat(report.exitCode()).as(report.toString()).isZero();
+        String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
+        assertThat(html).contains("rejected the token ****");
 
         Files.writeString(config, withCanary.replace("fail: true", "fail: true\n    retries: ${env:MFA_CANARY}"));
         JarProcess.Result badValue = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "-v", "validate", "--config", "mfa-monitor.yaml");
@@ -129,7 +134,7 @@ class PackagedJarIT {
 
         String state = Files.readString(dir.resolve("state/mfa-state.json"), StandardCharsets.UTF_8);
         for (String text : new String[] {run.stdout(), run.stderr(), status.stdout(), status.stderr(), badValue.stdout(),
-                badValue.stderr(), state}) {
+                badValue.stderr(), state, report.stdout(), report.stderr(), html}) {
             assertThat(text).doesNotContain(canary).doesNotContain("canary-7d1f");
         }
     }
