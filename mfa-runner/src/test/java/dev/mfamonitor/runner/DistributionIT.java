@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DistributionIT {
     static final Path ARCHIVE = Path.of(System.getProperty("mfa.distribution", "target/mfa-monitor.tar.gz"));
-    static final Set<String> BUNDLED_PLUGINS = Set.of("aws", "entra", "github", "google", "postgres", "slack", "webhook");
+    static final Set<String> BUNDLED_PLUGINS = Set.of("aws", "email", "entra", "github", "google", "postgres", "slack", "webhook");
 
     @TempDir
     Path dir;
@@ -96,7 +96,7 @@ class DistributionIT {
         assertThat(plugins.stderr()).isEmpty();
         Map<String, String> jarByType = jarByKindAndType(plugins.stdout());
         assertThat(jarByType.keySet()).containsExactlyInAnyOrder("monitor aws", "monitor entra", "monitor github",
-                "monitor google-workspace", "monitor inventory", "notifier console", "notifier slack", "notifier webhook",
+                "monitor google-workspace", "monitor inventory", "notifier console", "notifier email", "notifier slack", "notifier webhook",
                 "state file", "state postgres");
         Path real = home.toRealPath();
         assertThat(jarByType.get("monitor inventory")).startsWith(real.resolve("lib/mfa-core-").toString());
@@ -106,6 +106,7 @@ class DistributionIT {
         assertThat(jarByType.get("monitor google-workspace")).startsWith(real.resolve("plugins/google/").toString());
         assertThat(jarByType.get("notifier slack")).startsWith(real.resolve("plugins/slack/").toString());
         assertThat(jarByType.get("state postgres")).startsWith(real.resolve("plugins/postgres/").toString());
+        assertThat(jarByType.get("notifier email")).startsWith(real.resolve("plugins/email/").toString());
     }
 
     @Test
@@ -148,6 +149,34 @@ class DistributionIT {
         assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.LoggingConfigurator")
                 .doesNotContain("javax.xml.parsers.").doesNotContain("ch.qos.logback.classic.joran.JoranConfigurator")
                 .doesNotContain("ch.qos.logback.core.joran.event.SaxEventRecorder");
+    }
+
+    @Test
+    void anEmailFromItsPluginDirectory() throws Exception {
+        // Jakarta Mail finds its SMTP provider and MIME handlers as resources of its own class loader: here the plugin's.
+        com.icegreen.greenmail.util.ServerSetup smtp = new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1",
+                com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP).dynamicPort();
+        smtp.setServerStartupTimeout(30_000);
+        com.icegreen.greenmail.util.GreenMail greenMail = new com.icegreen.greenmail.util.GreenMail(smtp);
+        greenMail.start();
+        try {
+            copyQuickstart();
+            Path config = work.resolve("mfa-monitor.yaml");
+            Files.writeString(config, Files.readString(config).replace("  - id: console\n    type: console",
+                    "  - id: console\n    type: console\n  - id: security-mail\n    type: email\n    host: 127.0.0.1\n"
+                            + "    port: " + greenMail.getSmtp().getPort() + "\n    tls: none\n"
+                            + "    from: \"mfa-monitor <mfa-monitor@example.com>\"\n    to: [security@example.com]"));
+
+            Result run = launch("run", "--config", "mfa-monitor.yaml");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            jakarta.mail.internet.MimeMessage[] received = greenMail.getReceivedMessages();
+            assertThat(received).hasSize(1);
+            assertThat(received[0].getSubject()).isEqualTo("[mfa-monitor] 1 baseline");
+            assertThat(received[0].getContentType()).startsWith("multipart/alternative;");
+        } finally {
+            greenMail.stop();
+        }
     }
 
     @Test
