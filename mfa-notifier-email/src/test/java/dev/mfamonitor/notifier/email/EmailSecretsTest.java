@@ -132,7 +132,7 @@ class EmailSecretsTest {
                     front.answer(verb, code + " echo " + echo);
                     sendCollecting(notifier);                               // a server quoting the secret in its reply
                 }
-                front.answer(verb, "250 OK");
+                front.answer(verb, null);
             }
             front.greeting("421 4.3.2 " + echo);
             sendCollecting(notifier);

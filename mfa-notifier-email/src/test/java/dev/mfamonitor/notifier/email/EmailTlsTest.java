@@ -98,6 +98,32 @@ class EmailTlsTest {
     }
 
     @Test
+    void theLoginWaitsForTlsEvenWhenTheServerOffersItInPlainText() throws Exception {
+        try (StartTlsFront front = StartTlsFront.start(greenMail.getSmtp().getPort(), TestTls.SERVER_KEYS)) {
+            front.offerAuthBeforeTls();
+
+            assertThat(sendWith(starttls(front.port()))).isEqualTo(DeliveryResult.delivered());
+            assertThat(front.commands()).containsExactly("EHLO", "STARTTLS", "tls:EHLO", "tls:AUTH", "tls:MAIL",
+                    "tls:RCPT", "tls:RCPT", "tls:RCPT", "tls:DATA", "tls:QUIT");
+        }
+    }
+
+    @Test
+    void aServerThatCannotStartTlsNowIsTransientAndGetsNoPlainTextLoginOrMail() throws Exception {
+        try (StartTlsFront front = StartTlsFront.start(greenMail.getSmtp().getPort(), TestTls.SERVER_KEYS)) {
+            front.offerAuthBeforeTls();
+            front.answerBeforeTls("STARTTLS", "454 4.7.0 TLS not available due to temporary reason");
+
+            DeliveryResult result = sendWith(starttls(front.port()));
+
+            assertThat(result).isInstanceOf(DeliveryResult.Transient.class);
+            assertThat(((DeliveryResult.Transient) result).reason()).contains("454 4.7.0 TLS not available");
+            assertThat(front.commands()).containsExactly("EHLO", "STARTTLS");
+        }
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void smtpsToAServerWhoseCertificateIsNotTrustedIsRefused() throws Exception {
         String reason = permanentReason(sendWith(with(with(starttls(greenMail.getSmtps().getPort()), "tls", "smtps"),
                 "trustStore", Map.of("path", TestTls.STRANGER_TRUST_STORE.toString(), "password",

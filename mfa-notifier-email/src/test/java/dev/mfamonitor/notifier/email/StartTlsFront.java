@@ -37,6 +37,8 @@ final class StartTlsFront implements AutoCloseable {
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private volatile String greeting = "220 front.localhost ESMTP ready";
     private volatile boolean silent;
+    private volatile boolean authBeforeTls;
+    private final Map<String, String> answersBeforeTls = new ConcurrentHashMap<>();
 
     private StartTlsFront(int upstreamPort, SSLContext tls) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -66,9 +68,29 @@ final class StartTlsFront implements AutoCloseable {
         return List.copyOf(commands);
     }
 
-    /** From now on, answer the command {@code verb} (MAIL, RCPT, DATA, AUTH) after STARTTLS with this reply. */
+    /**
+     * From now on, answer the command {@code verb} (MAIL, RCPT, DATA, AUTH) after STARTTLS with this reply; {@code null}
+     * relays it to GreenMail again.
+     */
     void answer(String verb, String reply) {
-        answers.put(verb.toUpperCase(Locale.ROOT), reply);
+        if (reply == null) {
+            answers.remove(verb.toUpperCase(Locale.ROOT));
+        } else {
+            answers.put(verb.toUpperCase(Locale.ROOT), reply);
+        }
+    }
+
+    /** From now on, answer the command {@code verb} before STARTTLS (STARTTLS itself, say) with this reply. */
+    void answerBeforeTls(String verb, String reply) {
+        answersBeforeTls.put(verb.toUpperCase(Locale.ROOT), reply);
+    }
+
+    /**
+     * From now on, also offer AUTH before TLS, as a careless server might; an AUTH before STARTTLS is recorded as
+     * {@code AUTH} and refused.
+     */
+    void offerAuthBeforeTls() {
+        authBeforeTls = true;
     }
 
     /** From now on, greet new connections with this line (a 421 or 554 greeting). */
@@ -114,8 +136,14 @@ final class StartTlsFront implements AutoCloseable {
                 }
                 String verb = verb(line);
                 commands.add(verb);
+                String scripted = answersBeforeTls.get(verb);
+                if (scripted != null) {
+                    send(out, scripted);
+                    continue;
+                }
                 switch (verb) {
-                    case "EHLO" -> send(out, "250-front.localhost\r\n250-STARTTLS\r\n250 8BITMIME");
+                    case "EHLO" -> send(out, "250-front.localhost\r\n250-STARTTLS\r\n"
+                            + (authBeforeTls ? "250-AUTH PLAIN LOGIN\r\n" : "") + "250 8BITMIME");
                     case "HELO" -> send(out, "250 front.localhost");
                     case "NOOP" -> send(out, "250 OK");
                     case "QUIT" -> {
