@@ -72,6 +72,9 @@ class DistributionIT {
         }
         assertThat(names(home.resolve("plugins/slack"))).anyMatch(n -> n.startsWith("slack-api-client-")).anyMatch(n -> n.startsWith("okhttp-jvm-"));
         assertThat(names(home.resolve("plugins/github"))).anyMatch(n -> n.startsWith("jackson-databind-"));
+        // The unpacked tree beside the archive (the Debian package copies it) holds the same files, no leftovers.
+        Path tree = ARCHIVE.resolveSibling(ARCHIVE.getFileName().toString().replaceFirst("\\.tar\\.gz$", ""));
+        assertThat(files(tree)).isEqualTo(files(home));
         assertThat(Files.readString(home.resolve("conf/mfa-monitor.example.yaml")))
                 .isEqualTo(Files.readString(JarProcess.REPO.resolve("examples/deploy/mfa-monitor.yaml")));
     }
@@ -397,6 +400,12 @@ class DistributionIT {
             jars.put(columns[0] + " " + columns[1], columns[columns.length - 1]);
         });
         return jars;
+    }
+
+    private static Set<String> files(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.map(f -> root.relativize(f).toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     private static Set<String> names(Path directory) throws IOException {
