@@ -242,6 +242,33 @@ class DistributionIT {
     }
 
     @Test
+    void aCacheThatCannotBeWrittenOnlyMeansNoArchive() throws Exception {
+        // As an admin running validate with the service user's cache, or a read-only home: no archive, no word of it.
+        // (A path under a regular file: even root cannot create it.)
+        copyQuickstart();
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+
+        Result validate = launch(Map.of("MFA_MONITOR_CACHE", file.resolve("cache").toString()), "validate", "--config", "mfa-monitor.yaml");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+        assertThat(validate.stdout()).isEqualTo("configuration OK: 1 monitor(s), 1 notifier(s), state type file\n");
+        assertThat(validate.stderr()).isEmpty();
+        assertThat(Files.size(file)).isZero();
+    }
+
+    @Test
+    void eachConfigurationGetsItsOwnArchive() throws Exception {
+        copyQuickstart();
+        Files.copy(work.resolve("mfa-monitor.yaml"), work.resolve("other.yaml"));
+
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+        assertThat(launch("validate", "--config=other.yaml").exitCode()).isZero();
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+
+        assertThat(archives()).hasSize(2);
+    }
+
+    @Test
     void theCacheIsUnderXdgCacheHomeWhenNoneIsNamed() throws Exception {
         Path xdg = dir.resolve("xdg");
         Map<String, String> environment = new HashMap<>();
