@@ -1,14 +1,13 @@
 package dev.mfamonitor.notifier.slack;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.DeliveryResult;
 import dev.mfamonitor.spi.Secret;
-import okhttp3.HttpUrl;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +20,7 @@ import java.util.Optional;
  */
 final class ChatPostMessageTransport implements SlackTransport {
     private final SlackHttp http;
-    private final HttpUrl endpoint;
+    private final URI endpoint;
     private final Secret token;
     private final String channel;
     private final Optional<String> username;
@@ -29,7 +28,7 @@ final class ChatPostMessageTransport implements SlackTransport {
     private final Clock clock;
 
     /** @param apiUrl the Web API's prefix, ending in {@code /} */
-    ChatPostMessageTransport(SlackHttp http, HttpUrl apiUrl, Secret token, String channel, Optional<String> username,
+    ChatPostMessageTransport(SlackHttp http, URI apiUrl, Secret token, String channel, Optional<String> username,
                              Optional<String> iconEmoji, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.endpoint = Objects.requireNonNull(apiUrl.resolve("chat.postMessage"), "chat.postMessage URL");
@@ -47,11 +46,11 @@ final class ChatPostMessageTransport implements SlackTransport {
             return new Attempt(DeliveryResult.retry("the delivery deadline passed before chat.postMessage was called"),
                     false);
         }
-        JsonObject payload = SlackHttp.payload(message, username, iconEmoji);
-        payload.addProperty("channel", channel);
+        ObjectNode payload = SlackJson.payload(message, username, iconEmoji);
+        payload.put("channel", channel);
         SlackHttp.Answer answer;
         try {
-            answer = http.post(endpoint, Optional.of(token.reveal()), SlackHttp.json(payload), callTimeout);
+            answer = http.post(endpoint, Optional.of(token.reveal()), SlackJson.write(payload), callTimeout);
         } catch (IOException e) {
             return new Attempt(DeliveryResult.retry("could not reach Slack: " + http.describe(e)), false);
         } catch (RuntimeException e) {
@@ -59,13 +58,14 @@ final class ChatPostMessageTransport implements SlackTransport {
         }
         boolean ok;
         String error;
-        try {
-            JsonObject body = JsonParser.parseString(answer.body()).getAsJsonObject();
-            JsonElement okField = body.get("ok");
-            JsonElement errorField = body.get("error");
-            ok = okField != null && okField.isJsonPrimitive() && okField.getAsBoolean();
-            error = errorField != null && errorField.isJsonPrimitive() ? errorField.getAsString() : "";
-        } catch (RuntimeException notJson) {
+        Optional<JsonNode> body = SlackJson.object(answer.body());
+        if (body.isPresent()) {
+            JsonNode okField = body.get().get("ok");
+            JsonNode errorField = body.get().get("error");
+            ok = okField != null && okField.isValueNode()
+                    && (okField.isBoolean() ? okField.booleanValue() : Boolean.parseBoolean(okField.asText()));
+            error = errorField != null && errorField.isValueNode() && !errorField.isNull() ? errorField.asText() : "";
+        } else {
             if (answer.status() == 200) {
                 // A 200 whose body is not Slack's JSON: not an 'ok', so not delivered.
                 return new Attempt(DeliveryResult.retry("Slack's answer to chat.postMessage (200) could not be read"),

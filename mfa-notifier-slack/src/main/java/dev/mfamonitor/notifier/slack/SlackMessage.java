@@ -1,11 +1,5 @@
 package dev.mfamonitor.notifier.slack;
 
-import com.slack.api.model.block.ContextBlock;
-import com.slack.api.model.block.HeaderBlock;
-import com.slack.api.model.block.LayoutBlock;
-import com.slack.api.model.block.SectionBlock;
-import com.slack.api.model.block.composition.MarkdownTextObject;
-import com.slack.api.model.block.composition.PlainTextObject;
 import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.Notification;
 import dev.mfamonitor.spi.Severity;
@@ -48,7 +42,7 @@ import java.util.Optional;
  * @param text   the notification text (and the fallback where blocks cannot be shown)
  * @param blocks the Block Kit body
  */
-public record SlackMessage(String text, List<LayoutBlock> blocks) {
+public record SlackMessage(String text, List<Block> blocks) {
     /** Slack's limit of blocks in one message. */
     public static final int MAX_BLOCKS = 50;
     /** Slack's limit of characters in one section's text. */
@@ -114,10 +108,10 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         String title = arranged.title();
         String text = cut(prefix + title + " (" + counts + ")", MAX_TEXT_CHARS);
 
-        List<LayoutBlock> blocks = new ArrayList<>();
+        List<Block> blocks = new ArrayList<>();
         String header = cut(title, MAX_HEADER_CHARS);
         String summary = cut(prefix + counts.replace(", ", " · "), MAX_SECTION_CHARS);
-        blocks.add(HeaderBlock.builder().text(PlainTextObject.builder().text(header).build()).build());
+        blocks.add(new Block.Header(header));
         blocks.add(section(summary));
 
         // One block and room for the line that counts what did not fit are kept back.
@@ -154,31 +148,17 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         if (layout.omittedGroups() > 0) {
             int events0 = layout.omittedEvents();
             int groups0 = layout.omittedGroups();
-            blocks.add(ContextBlock.builder().elements(List.of(markdown("… and " + events0 + " more "
+            blocks.add(new Block.Context(List.of("… and " + events0 + " more "
                     + (events0 == 1 ? "event" : "events") + " in " + groups0 + " more "
                     + (groups0 == 1 ? "group" : "groups") + " not shown: Slack allows " + MAX_BLOCKS
-                    + " blocks and about 12,000 characters a message"))).build());
+                    + " blocks and about 12,000 characters a message")));
         }
         return new SlackMessage(text, blocks);
     }
 
     /** The characters of text the message's blocks carry, as Slack counts them for {@code msg_blocks_too_long}. */
     public int blockTextLength() {
-        int total = 0;
-        for (LayoutBlock block : blocks) {
-            if (block instanceof HeaderBlock header) {
-                total += header.getText().getText().length();
-            } else if (block instanceof SectionBlock section) {
-                total += section.getText().getText().length();
-            } else if (block instanceof ContextBlock context) {
-                for (var element : context.getElements()) {
-                    if (element instanceof MarkdownTextObject markdown) {
-                        total += markdown.getText().length();
-                    }
-                }
-            }
-        }
-        return total;
+        return blocks.stream().mapToInt(Block::textLength).sum();
     }
 
     private record Placed(NotificationText.Monitor monitor, NotificationText.Group group) {
@@ -235,12 +215,8 @@ public record SlackMessage(String text, List<LayoutBlock> blocks) {
         return "`" + escape(cleaned.replace('`', '\u02CB')) + "`";
     }
 
-    private static SectionBlock section(String mrkdwnText) {
-        return SectionBlock.builder().text(markdown(mrkdwnText)).build();
-    }
-
-    private static MarkdownTextObject markdown(String mrkdwnText) {
-        return MarkdownTextObject.builder().text(mrkdwnText).verbatim(true).build();
+    private static Block section(String mrkdwnText) {
+        return new Block.Section(mrkdwnText);
     }
 
     /**

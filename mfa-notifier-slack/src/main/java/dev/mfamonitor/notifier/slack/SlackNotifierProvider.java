@@ -7,7 +7,6 @@ import dev.mfamonitor.spi.PluginConfig;
 import dev.mfamonitor.spi.PluginContext;
 import dev.mfamonitor.spi.Secret;
 import dev.mfamonitor.spi.SpiVersion;
-import okhttp3.HttpUrl;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -89,7 +88,7 @@ public final class SlackNotifierProvider implements NotifierProvider {
                 throw config.error(channel.isPresent() ? "channel" : "apiUrl", "does not apply to an incoming webhook "
                         + "(its channel is fixed when it is created); remove it, or use 'token' instead of 'webhookUrl'");
             }
-            HttpUrl url = checkedUrl(config, context, "webhookUrl", webhookUrl.get().reveal(), true);
+            URI url = checkedUrl(config, context, "webhookUrl", webhookUrl.get().reveal(), true);
             http = new SlackHttp(timeout, context.redactor());
             return new SlackNotifier(new WebhookTransport(http, url, username, iconEmoji, context.clock()), mention);
         }
@@ -101,7 +100,7 @@ public final class SlackNotifierProvider implements NotifierProvider {
         String channelId = channel.filter(c -> !c.isEmpty()).orElseThrow(() -> config.error("channel",
                 "is required with 'token': the channel to post in, best its id (such as C0123456789)"));
         String prefix = apiUrl.orElse(DEFAULT_API_URL);
-        HttpUrl api = checkedUrl(config, context, "apiUrl", prefix.endsWith("/") ? prefix : prefix + "/", false);
+        URI api = checkedUrl(config, context, "apiUrl", prefix.endsWith("/") ? prefix : prefix + "/", false);
         http = new SlackHttp(timeout, context.redactor());
         return new SlackNotifier(new ChatPostMessageTransport(http, api, token.get(), channelId, username, iconEmoji,
                 context.clock()), mention);
@@ -111,7 +110,7 @@ public final class SlackNotifierProvider implements NotifierProvider {
      * An https URL, or http to a loopback address (a local relay, a test), by the context's HTTP rules. The value of a
      * secret is never shown: the rules' message goes through the redactor, which knows every configured secret.
      */
-    private static HttpUrl checkedUrl(PluginConfig config, PluginContext context, String key, String value,
+    private static URI checkedUrl(PluginConfig config, PluginContext context, String key, String value,
                                       boolean secret) {
         String shown = secret ? "" : " '" + value + "'";
         String hint = secret ? "; copy the Webhook URL from the Slack app's Incoming Webhooks page (it starts with "
@@ -130,10 +129,11 @@ public final class SlackNotifierProvider implements NotifierProvider {
             String message = context.redactor().redact(e.getMessage());
             throw new ConfigException((secret ? message.replace(uri.toString(), "****") : message) + hint);
         }
-        HttpUrl url = HttpUrl.parse(uri.toString());
-        if (url == null || uri.getRawUserInfo() != null) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
+                || uri.getRawUserInfo() != null) {
             throw config.error(key, "the value" + shown + " is not an absolute https URL without user info" + hint);
         }
-        return url;
+        return uri;
     }
 }

@@ -2,9 +2,9 @@ package dev.mfamonitor.notifier.slack;
 
 import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.DeliveryResult;
-import okhttp3.HttpUrl;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,12 +16,12 @@ import java.util.Optional;
  */
 final class WebhookTransport implements SlackTransport {
     private final SlackHttp http;
-    private final HttpUrl url;
+    private final URI url;
     private final Optional<String> username;
     private final Optional<String> iconEmoji;
     private final Clock clock;
 
-    WebhookTransport(SlackHttp http, HttpUrl url, Optional<String> username, Optional<String> iconEmoji, Clock clock) {
+    WebhookTransport(SlackHttp http, URI url, Optional<String> username, Optional<String> iconEmoji, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.url = Objects.requireNonNull(url, "url");
         this.username = username;
@@ -37,12 +37,12 @@ final class WebhookTransport implements SlackTransport {
         }
         SlackHttp.Answer answer;
         try {
-            answer = http.post(url, Optional.empty(), SlackHttp.json(SlackHttp.payload(message, username, iconEmoji)),
+            answer = http.post(url, Optional.empty(), SlackJson.write(SlackJson.payload(message, username, iconEmoji)),
                     callTimeout);
         } catch (IOException e) {
             return new Attempt(DeliveryResult.retry("could not reach Slack: " + http.describe(e)), false);
         } catch (RuntimeException e) {
-            // OkHttp throws IllegalStateException and friends for broken responses; retrying may help.
+            // The client may throw IllegalStateException and friends for broken responses; retrying may help.
             return new Attempt(DeliveryResult.retry("the webhook call failed: " + http.describe(e)), false);
         }
         boolean tooLong = SlackErrors.code(answer.body()).equals(SlackErrors.BLOCKS_TOO_LONG);
