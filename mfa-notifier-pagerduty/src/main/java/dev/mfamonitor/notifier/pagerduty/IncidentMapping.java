@@ -264,14 +264,14 @@ final class IncidentMapping {
         Account account = event.account().orElseThrow();
         String role = account.facts().getOrDefault("role", "");
         String kind = text(account.kind()) + (role.isBlank() ? "" : ", " + text(role));
-        String detail = event.detail().isBlank() ? "" : ": " + text(event.detail());
+        String detail = event.detail().isBlank() ? "" : ": " + SafeText.clean(event.detail());
         return cut(event.type().words() + ": " + NotificationText.quote(NotificationText.cut(SafeText.clean(account.name()),
                 NotificationText.MAX_NAME_CHARS)) + " (" + kind + ") of " + origin(event) + detail, MAX_SUMMARY_CHARS);
     }
 
     /** {@code Monitor failed: aws-prod (aws): IAM answered AccessDenied ...}. */
     private static String sourceSummary(ChangeEvent event) {
-        String detail = event.detail().isBlank() ? "" : ": " + text(event.detail());
+        String detail = event.detail().isBlank() ? "" : ": " + SafeText.clean(event.detail());
         return cut(event.type().words() + ": " + origin(event) + detail, MAX_SUMMARY_CHARS);
     }
 

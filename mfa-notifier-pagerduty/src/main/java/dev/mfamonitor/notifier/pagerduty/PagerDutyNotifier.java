@@ -139,8 +139,10 @@ final class PagerDutyNotifier implements Notifier {
             }
         }
         if (!refused.isEmpty()) {
+            int others = requests.size() - refused.size();
             return DeliveryResult.permanent(refused.get(0) + (refused.size() > 1 ? " (and " + (refused.size() - 1)
-                    + " more event(s) refused)" : "") + "; the other events were accepted");
+                    + " more event(s) refused)" : "") + (others > 0 ? "; the other " + others + " event(s) were accepted"
+                    : ""));
         }
         synchronized (accepted) {
             accepted.remove(notification.id());
@@ -230,7 +232,7 @@ final class PagerDutyNotifier implements Notifier {
                 String all = String.join(" ", errors).toLowerCase(java.util.Locale.ROOT);
                 String advice = all.contains("routing_key") || all.contains("routing key")
                         ? "; check routingKey: the 32-character Integration Key of an Events API v2 integration"
-                        : "; this event is refused as it is: the other events were still sent";
+                        : "";
                 return text + advice;
             }
         } catch (IOException notJson) {

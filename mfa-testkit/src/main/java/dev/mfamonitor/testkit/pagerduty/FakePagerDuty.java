@@ -167,7 +167,7 @@ public final class FakePagerDuty implements AutoCloseable {
                     return; // closing before any header was sent drops the connection
                 }
                 answer = !script.isEmpty() ? script.removeFirst() : byDefault;
-                if (answer == null) {
+                if (answer == null || answer.status() == Answer.PROCESS) {
                     answer = process(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), contentType, body);
                 }
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), contentType,
@@ -318,6 +318,14 @@ public final class FakePagerDuty implements AutoCloseable {
             headers = Map.copyOf(headers);
             Objects.requireNonNull(body, "body");
             Objects.requireNonNull(delay, "delay");
+        }
+
+        /** The status of {@link #processed()}. */
+        static final int PROCESS = 0;
+
+        /** In a script: process this request as PagerDuty would (to script the answers after it). */
+        public static Answer processed() {
+            return new Answer(PROCESS, Map.of(), "", Duration.ZERO);
         }
 
         /** An empty answer with this status. */
