@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  * <li>{@code MFA_DISABLED}, {@code NEW_ACCOUNT_WITHOUT_MFA}, {@code WEAK_MFA}: trigger the account's incident;
- *     {@code MFA_ENABLED}, {@code MFA_NOT_REQUIRED}, {@code ACCOUNT_REMOVED}: resolve it.</li>
+ *     {@code MFA_ENABLED}, {@code MFA_NOT_REQUIRED}, {@code ACCOUNT_REMOVED}: resolve it, except an
+ *     {@code MFA_ENABLED} to a weak second factor.</li>
  * <li>{@code REQUIREMENT_DISABLED} / {@code REQUIREMENT_ENABLED}: trigger / resolve the requirement's incident.</li>
  * <li>{@code MONITOR_FAILED} / {@code MONITOR_RECOVERED}: trigger / resolve the monitor's health incident.</li>
  * <li>{@code CHANGES_WITHHELD}, {@code EXCEPTION_EXPIRED}: a {@code warning} under keys of their own, for a person to
@@ -128,6 +129,11 @@ final class IncidentMapping {
         String monitor = event.monitorId();
         if (event.account().isPresent() && (ACCOUNT_TRIGGERS.contains(type) || ACCOUNT_RESOLVES.contains(type))) {
             Account account = event.account().get();
+            if (type.equals(EventType.MFA_ENABLED) && "true".equals(account.facts().get("weakMfa"))) {
+                // Only a weak second factor (SMS): not fixed. The engine raises this run's WEAK_MFA before the
+                // MFA_ENABLED, so a resolve here would close the incident that WEAK_MFA just updated.
+                return Optional.empty();
+            }
             String key = dedupKey(monitor, "account", account.id());
             String group = monitor + '\u0000' + type.name();
             String what = type.name() + " of account id " + account.id() + " (" + monitor + ")";

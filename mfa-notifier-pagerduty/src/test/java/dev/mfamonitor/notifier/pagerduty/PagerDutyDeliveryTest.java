@@ -112,10 +112,29 @@ class PagerDutyDeliveryTest {
         send(notifier, accountEvent("hr", "inventory", EventType.MFA_NOT_REQUIRED, a.withMfa(MfaStatus.NOT_APPLICABLE),
                         Optional.of(MfaStatus.DISABLED)),
                 accountEvent("hr", "inventory", EventType.ACCOUNT_REMOVED, b, Optional.of(MfaStatus.DISABLED)),
-                accountEvent("hr", "inventory", EventType.MFA_ENABLED, c, Optional.of(MfaStatus.DISABLED)));
+                accountEvent("hr", "inventory", EventType.ACCOUNT_REMOVED, c, Optional.of(MfaStatus.ENABLED)));
 
         assertThat(pagerDuty.openAlerts()).isEmpty();
         assertThat(pagerDuty.alerts()).hasSize(3).allSatisfy((key, alert) -> assertThat(alert.resolved()).isTrue());
+    }
+
+    @Test
+    void mfaEnabledWithOnlyAWeakSecondFactorKeepsTheIncidentOpenAsWeakMfa() {
+        PagerDutyNotifier notifier = notifier(Map.of());
+        Account off = member("5", "sam", MfaStatus.DISABLED);
+        Account sms = new Account("5", "sam", "member", MfaStatus.ENABLED, "", Map.of("weakMfa", "true"));
+        send(notifier, accountEvent("hr", "inventory", EventType.MFA_DISABLED, off, Optional.of(MfaStatus.ENABLED)));
+
+        // As the engine raises them when sam turns on SMS: the bad news of the diff first, then the good.
+        send(notifier, accountEvent("hr", "inventory", EventType.WEAK_MFA, sms, Optional.of(MfaStatus.DISABLED)),
+                accountEvent("hr", "inventory", EventType.MFA_ENABLED, sms, Optional.of(MfaStatus.DISABLED)));
+
+        String key = IncidentMapping.accountKey("hr", "5");
+        assertThat(pagerDuty.openAlerts()).containsOnlyKeys(key);
+        assertThat(pagerDuty.alerts().get(key).triggers()).isEqualTo(2);
+        assertThat(pagerDuty.alerts().get(key).payload().path("summary").asText())
+                .isEqualTo("Weak MFA: \"sam\" (member) of hr (inventory)");
+        assertThat(pagerDuty.requests()).hasSize(2);
     }
 
     @Test
