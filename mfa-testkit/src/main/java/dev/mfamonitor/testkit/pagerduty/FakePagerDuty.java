@@ -333,10 +333,12 @@ public final class FakePagerDuty implements AutoCloseable {
             return new Answer(status, Map.of(), "", Duration.ZERO);
         }
 
-        /** PagerDuty's 429, without {@code Retry-After} as PagerDuty usually sends it. */
+        /**
+         * PagerDuty's 429 ("Request Limit Exceeded"; PagerDuty documents no body for it, so none is sent), without
+         * {@code Retry-After}, as PagerDuty usually answers.
+         */
         public static Answer rateLimited() {
-            return status(429).withBody("{\"status\":\"throttle event\",\"message\":\"Requests for this service are "
-                    + "arriving too quickly.  Please retry later.\"}");
+            return status(429);
         }
 
         /** PagerDuty's 400 for an event that breaks its rules, with these errors. */
