@@ -35,7 +35,8 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
-                "monitor inventory", "notifier console", "notifier pagerduty", "notifier slack", "notifier webhook", "state file", "state postgres");
+                "monitor inventory", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
+                "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
@@ -225,6 +226,75 @@ class PackagedJarIT {
                   Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown; first run: no state at file STATE
                 """.replace("STATE", dir.resolve("state/mfa-state.json").toAbsolutePath().normalize().toString()));
         assertThat(dir.resolve("state/mfa-state.json")).doesNotExist();
+    }
+
+    @Test
+    void anEmailNotifierSendsItsMultipartMailThroughTheShadedJar() throws Exception {
+        // Jakarta Mail finds its SMTP provider (META-INF/services, javamail.default.providers) and its MIME handlers
+        // (META-INF/mailcap) as resources: a shaded jar that lost or clobbered one fails here, not in the module tests.
+        com.icegreen.greenmail.util.ServerSetup smtp = new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1",
+                com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP).dynamicPort();
+        smtp.setServerStartupTimeout(30_000);
+        com.icegreen.greenmail.util.GreenMail greenMail = new com.icegreen.greenmail.util.GreenMail(smtp);
+        greenMail.start();
+        try {
+            copyQuickstart();
+            Path config = dir.resolve("mfa-monitor.yaml");
+            String withMail = Files.readString(config).replace("  - id: console\n    type: console",
+                    "  - id: console\n    type: console\n  - id: security-mail\n    type: email\n    host: 127.0.0.1\n"
+                            + "    port: " + greenMail.getSmtp().getPort() + "\n    tls: none\n"
+                            + "    from: \"mfa-monitor <mfa-monitor@example.com>\"\n    to: [security@example.com]");
+            assertThat(withMail).contains("type: email");
+            Files.writeString(config, withMail);
+
+            JarProcess.Result run = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            jakarta.mail.internet.MimeMessage[] received = greenMail.getReceivedMessages();
+            assertThat(received).hasSize(1);
+            assertThat(received[0].getSubject()).isEqualTo("[mfa-monitor] 1 baseline");
+            assertThat(received[0].getContentType()).startsWith("multipart/alternative;");
+            jakarta.mail.Multipart parts = (jakarta.mail.Multipart) received[0].getContent();
+            assertThat(parts.getBodyPart(0).getContentType()).isEqualTo("text/plain; charset=UTF-8");
+            assertThat((String) parts.getBodyPart(0).getContent()).contains("Baseline (info): 5 accounts: 3 with MFA, "
+                    + "1 without (dave)");
+            assertThat(parts.getBodyPart(1).getContentType()).isEqualTo("text/html; charset=UTF-8");
+            assertThat((String) parts.getBodyPart(1).getContent()).contains("<h3>quickstart (example-saas)</h3>");
+
+            JarProcess.Result status = JarProcess.run(dir, "status", "--config", "mfa-monitor.yaml");
+            assertThat(status.stdout()).contains("notifier 'security-mail': nothing pending");
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    @Test
+    void aPagerDutyNotifierOpensItsIncidentThroughTheShadedJar() throws Exception {
+        // java.net.http and the shaded Jackson, with the routing key read from a file: the incident of the quickstart's
+        // baseline (baselineIncidents) reaches a fake Events API v2, and the key appears in no output.
+        String key = "0123456789abcdef0123456789abcdef";
+        try (dev.mfamonitor.testkit.pagerduty.FakePagerDuty pagerDuty = dev.mfamonitor.testkit.pagerduty.FakePagerDuty.start(key)) {
+            copyQuickstart();
+            Files.writeString(dir.resolve("pagerduty_routing_key"), key + "\n");
+            Path config = dir.resolve("mfa-monitor.yaml");
+            String withPager = Files.readString(config).replace("  - id: console\n    type: console",
+                    "  - id: console\n    type: console\n  - id: pager\n    type: pagerduty\n"
+                            + "    routingKey: \"${file:pagerduty_routing_key}\"\n    endpoint: " + pagerDuty.endpoint() + "\n"
+                            + "    baselineIncidents: true");
+            assertThat(withPager).contains("type: pagerduty");
+            Files.writeString(config, withPager);
+
+            JarProcess.Result run = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(pagerDuty.acceptedEvents()).singleElement().satisfies(event -> {
+                assertThat(event.path("event_action").asText()).isEqualTo("trigger");
+                assertThat(event.at("/payload/severity").asText()).isEqualTo("warning");
+                assertThat(event.at("/payload/summary").asText())
+                        .startsWith("Baseline: quickstart (example-saas): 5 accounts: 3 with MFA, 1 without (dave)");
+            });
+            assertThat(run.stdout() + run.stderr()).doesNotContain(key);
+        }
     }
 
     private void copyQuickstart() throws Exception {
