@@ -44,8 +44,8 @@ final class MetricsServer implements AutoCloseable {
         try {
             server = HTTPServer.builder().inetAddress(bind).port(port).registry(registry).buildAndStart();
         } catch (IOException e) {
-            throw new CannotListen("cannot listen on " + bind.getHostAddress() + ":" + port + " (" + e.getMessage()
-                    + "); choose another --metrics-port or --metrics-address");
+            throw new CannotListen("--metrics-port " + port + ": cannot listen on " + bind.getHostAddress() + ":" + port + " ("
+                    + e.getMessage() + "); choose another --metrics-port or --metrics-address");
         }
         if (!bind.isLoopbackAddress()) {
             log.warn("metrics are served on {} without authentication: anyone who reaches the port sees monitor names and "

@@ -56,6 +56,9 @@ final class RunCommand extends ConfiguredCommand {
                     + "or auto: live on a terminal, else log (default: ${DEFAULT-VALUE}).")
     ProgressDisplay.Mode progress;
 
+    /** What the runs measured, for --metrics-file and --metrics-port; null when neither is asked for. */
+    private MetricsRecorder metrics;
+
     /** Shorter intervals would spend the services' API budgets (GitHub's 5,000 requests an hour) for nothing. */
     static final Duration MINIMUM_INTERVAL = Duration.ofMinutes(1);
 
@@ -135,12 +138,10 @@ final class RunCommand extends ConfiguredCommand {
             }
             return repeat(engine, options, every);
         } catch (MetricsServer.CannotListen e) {
-            log.error("--metrics-port: {}", e.getMessage());
+            log.error("{}", e.getMessage());
             return ExitCode.USAGE;
         }
     }
-
-    private MetricsRecorder metrics;
 
     private MetricsServer startServer() throws MetricsServer.CannotListen {
         return MetricsServer.start(metricsAddress == null ? "127.0.0.1" : metricsAddress, metricsPort, metrics);

@@ -146,6 +146,19 @@ class MetricsFileTest {
     }
 
     @Test
+    void aPortInUseIsAUsageErrorBeforeAnyRun() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Cli.Result result = Cli.run("run", "--config", config("").toString(), "--interval", "1h",
+                    "--metrics-port", String.valueOf(taken.getLocalPort()));
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.stderr()).contains("--metrics-port " + taken.getLocalPort() + ": cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + " (", "); choose another --metrics-port or --metrics-address");
+            assertThat(dir.resolve("state")).as("no run happened").doesNotExist();
+        }
+    }
+
+    @Test
     void theRecorderReadsBackEscapedLabelsOfAnEarlierFile() throws Exception {
         Path file = dir.resolve("m.prom");
         Files.writeString(file, String.join("\n", List.of(
