@@ -228,11 +228,15 @@ final class OktaMonitor implements Monitor {
             }
             request.progress().read(++read, "users re-read");
         }
-        if (admins.isPresent()) {
-            // Role assignments are read whole on every run (a page or two), so a new or removed admin shows at once.
-            for (Map.Entry<String, Account> entry : accounts.entrySet()) {
-                entry.setValue(withRole(entry.getValue(), admins.get().contains(entry.getKey())));
-            }
+        Map<String, Account> before = new LinkedHashMap<>();
+        previous.accounts().forEach(a -> before.put(a.id(), a));
+        for (Map.Entry<String, Account> entry : accounts.entrySet()) {
+            // Role assignments are read whole on every run (a page or two), so a new or removed admin shows at once;
+            // when they cannot be read, an account keeps the role it had.
+            Account was = before.get(entry.getKey());
+            boolean admin = admins.map(a -> a.contains(entry.getKey()))
+                    .orElse(was != null && "admin".equals(was.facts().get("role")));
+            entry.setValue(withRole(entry.getValue(), admin));
         }
         Instant lastFull = instant(previous.facts().get(LAST_FULL_SCAN)).orElse(now);
         return snapshot(now, accounts, lastFull, now, "changes", Optional.empty(), admins.isPresent(), notices);
