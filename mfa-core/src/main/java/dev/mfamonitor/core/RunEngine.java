@@ -111,6 +111,8 @@ public final class RunEngine implements AutoCloseable {
                 return new Run(store.load(), options).dryRun();
             } catch (StateUnreadableException e) {
                 return RunReport.refused(ExitCode.STATE_UNREADABLE, text.clean(e.getMessage()));
+            } catch (OutOfMemoryError e) {
+                throw e; // no store's failure: the caller says to raise the heap (the runner exits 70)
             } catch (IOException | RuntimeException | Error e) {
                 return RunReport.refused(ExitCode.INTERNAL, "cannot read state from " + store.describe() + ": " + storeError(e));
             }
@@ -120,6 +122,8 @@ public final class RunEngine implements AutoCloseable {
             lock = store.lock();
         } catch (StateLockedException e) {
             return RunReport.refused(ExitCode.LOCKED, text.clean(e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            throw e; // no store's failure: the caller says to raise the heap (the runner exits 70)
         } catch (IOException | RuntimeException | Error e) {
             return RunReport.refused(ExitCode.INTERNAL, "cannot lock the state " + store.describe() + ": " + storeError(e));
         }
@@ -127,6 +131,8 @@ public final class RunEngine implements AutoCloseable {
             return new Run(store.load(), options).execute();
         } catch (StateUnreadableException e) {
             return RunReport.refused(ExitCode.STATE_UNREADABLE, text.clean(e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            throw e; // no store's failure: the caller says to raise the heap (the runner exits 70)
         } catch (IOException | RuntimeException | Error e) {
             return RunReport.refused(ExitCode.INTERNAL, "state store " + store.describe() + " failed: " + storeError(e));
         } finally {
