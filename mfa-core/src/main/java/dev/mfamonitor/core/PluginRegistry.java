@@ -45,7 +45,6 @@ public final class PluginRegistry {
     /** The jars of this project that add a type, so that "unknown type" can say what to install. */
     private static final Map<String, String> KNOWN_MODULES = Map.of(
             "github", "mfa-monitor-github", "aws", "mfa-monitor-aws", "entra", "mfa-monitor-entra", "google-workspace", "mfa-monitor-google",
-            "okta", "mfa-monitor-okta",
             "slack", "mfa-notifier-slack", "webhook", "mfa-notifier-webhook", "file", "mfa-storage-file",
             "postgres", "mfa-storage-postgres");
     private static final int MAX_PROVIDERS = 10_000;
