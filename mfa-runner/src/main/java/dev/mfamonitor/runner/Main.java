@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The {@code mfa-monitor} command. */
 @Command(name = "mfa-monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Watches the MFA status of every account of the services you use and alerts when it changes.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, ReportCommand.class, PluginsCommand.class, ValidateCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, HistoryCommand.class, ReportCommand.class, PluginsCommand.class, ValidateCommand.class,
                 StateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3,
                 Main.EXIT_4, Main.EXIT_5, Main.EXIT_70},

@@ -16,7 +16,7 @@ class CommandLineTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "check", "status", "report", "validate", "plugins"})
+    @ValueSource(strings = {"run", "check", "status", "history", "report", "validate", "plugins"})
     void everyCommandHasHelpWithoutItsRequiredOptions(String command) {
         Cli.Result help = Cli.run(command, "--help");
 

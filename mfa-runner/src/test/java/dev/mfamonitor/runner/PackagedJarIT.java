@@ -132,9 +132,25 @@ class PackagedJarIT {
         assertThat(badValue.exitCode()).as(badValue.toString()).isEqualTo(2);
         assertThat(badValue.stderr()).contains("property 'retries'");
 
+        JarProcess.Result history = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "history", "--config",
+                "mfa-monitor.yaml", "--format", "json");
+        assertThat(history.exitCode()).as(history.toString()).isZero();
+        assertThat(history.stdout()).contains("\"type\" : \"BASELINE\"").contains("\"notifier\" : \"chat\"")
+                .contains("\"state\" : \"pending\"").contains("rejected the token ****");
+
         String state = Files.readString(dir.resolve("state/mfa-state.json"), StandardCharsets.UTF_8);
+        StringBuilder historyFiles = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("state"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("mfa-state.json.history-")).toList()) {
+                try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                    historyFiles.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(historyFiles.toString()).as("the history file, unzipped").contains("\"BASELINE\"");
         for (String text : new String[] {run.stdout(), run.stderr(), status.stdout(), status.stderr(), badValue.stdout(),
-                badValue.stderr(), state, report.stdout(), report.stderr(), html}) {
+                badValue.stderr(), state, history.stdout(), history.stderr(), historyFiles.toString(),
+                report.stdout(), report.stderr(), html}) {
             assertThat(text).doesNotContain(canary).doesNotContain("canary-7d1f");
         }
     }
