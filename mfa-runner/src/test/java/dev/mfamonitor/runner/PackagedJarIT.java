@@ -35,7 +35,7 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
-                "monitor inventory", "notifier console", "notifier slack", "notifier webhook", "state file", "state postgres");
+                "monitor inventory", "notifier console", "notifier slack", "notifier teams", "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
