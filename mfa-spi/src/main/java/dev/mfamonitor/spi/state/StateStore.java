@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Keeps what the engine must remember between runs: the last good snapshot of each monitor and the outbox, as
- * operations a database can do in a transaction.
+ * operations a database can do in a transaction; and, if it {@linkplain #keepsHistory() keeps history}, every
+ * committed event with its delivery outcomes and a summary of each monitor per run.
  *
  * <p>Created by a {@link StateStoreProvider}, closed by the engine. In one run the engine calls {@link #lock()} first,
  * then {@link #load()}, then {@link #commit} once, and {@link #mark} as deliveries end (before and after the commit),
@@ -46,9 +47,33 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * Records how deliveries went: small updates of existing outbox entries, never a rewrite of the snapshots. Marks
-     * of one call are stored together or not at all; a mark for an entry the store does not hold is ignored.
+     * of one call are stored together or not at all; a mark for an entry the store does not hold is ignored. A store
+     * that keeps history updates the history entry of the same id too (also after the outbox dropped the entry).
      */
     void mark(List<DeliveryMark> marks) throws IOException;
+
+    /**
+     * Whether this store keeps history: stores {@link RunCommit#history()} and {@link RunCommit#runs()}, prunes by
+     * {@link RunCommit#keepHistoryFrom()}, applies marks to it and answers {@link #history}. The default, for stores
+     * written before the history existed, is {@code false}.
+     */
+    default boolean keepsHistory() {
+        return false;
+    }
+
+    /**
+     * Reads part of the history: the events committed (with marks applied, those of the journal or the like included)
+     * and the run summaries, as of the last commit and mark, without the entries the last commit pruned. May be called
+     * without the lock (a report while a run is under way sees the state before or after that run's commit); never
+     * changes anything.
+     *
+     * <p>The default, for stores that keep no history, returns {@link History#EMPTY}.
+     *
+     * @throws StateUnreadableException when the history exists but cannot be read; nothing is changed
+     */
+    default History history(HistoryQuery query) throws StateUnreadableException, IOException {
+        return History.EMPTY;
+    }
 
     /** Where the state lives, for messages ({@code file /var/lib/mfa/state.json}); never a secret. */
     String describe();

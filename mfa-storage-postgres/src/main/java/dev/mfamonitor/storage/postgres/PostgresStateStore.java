@@ -699,6 +699,15 @@ public final class PostgresStateStore implements StateStore {
                 return;
             }
             closed = true;
+            // Unlock before closing: close() only sends the session's end and returns, so a run started the moment
+            // this one ends could still find the lock held, until the server has finished the old session.
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                statement.setInt(1, LOCK_NAMESPACE);
+                statement.setInt(2, lockKey);
+                statement.execute();
+            } catch (SQLException e) {
+                // the session is gone already (the database stopped, the network was cut): so is its lock
+            }
             closeQuietly(connection);
             if (held == this) {
                 held = null;
