@@ -64,6 +64,10 @@ public class StateStoreBenchmark {
     private RunCommit commit;
     /** The same run committed over itself: its entries settled and raised again, so the ids never clash. */
     private RunCommit again;
+    /** {@link #again} with its history: every entry as a history event and a summary of the monitor. */
+    private RunCommit againWithHistory;
+    private FileStateStore historyKept;
+    private StateStore.Lock historyKeptLock;
     private List<DeliveryMark> marks;
     private byte[] fileBytes;
 
@@ -73,12 +77,22 @@ public class StateStoreBenchmark {
         commit = workload.commit(1, StoredState.EMPTY);
         marks = workload.marks(1, "slack");
         again = workload.commit(1, workload.state(1));
+        java.time.Instant runAt = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        againWithHistory = new RunCommit(again.monitors(), again.newEntries(), again.marks(), again.settled(),
+                again.newEntries().stream().map(dev.mfamonitor.spi.state.HistoryEntry::of).toList(),
+                again.monitors().entrySet().stream().map(e -> dev.mfamonitor.spi.state.RunSummary.of(e.getKey(), runAt,
+                        dev.mfamonitor.spi.state.RunSummary.Health.OK, java.util.Optional.empty(), e.getValue().lastGood()))
+                        .toList(),
+                java.util.Optional.of(runAt.minus(java.time.Duration.ofDays(400))));
         Path base = Path.of(System.getProperty("mfa.bench.dir", System.getProperty("java.io.tmpdir")));
         directory = Files.createTempDirectory(Files.createDirectories(base), "mfa-state-bench");
         committed = new FileStateStore(directory.resolve("committed/mfa-state.json"));
         // Held as a run holds it: under the lock the store knows what it holds and never reads it back to commit.
         committedLock = committed.lock();
         committed.load();
+        historyKept = new FileStateStore(directory.resolve("history/mfa-state.json"));
+        historyKeptLock = historyKept.lock();
+        historyKept.load();
         written = new FileStateStore(directory.resolve("loaded/mfa-state.json"));
         written.commit(commit);
         if (!written.load().equals(workload.state(1))) {
@@ -109,6 +123,15 @@ public class StateStoreBenchmark {
         committed.commit(again);
     }
 
+    /**
+     * {@link #commit} with the run's history: its events and the monitor's summary appended to the history file (one
+     * gzip chunk and one more fsync) before the state file is written.
+     */
+    @Benchmark
+    public void commitWithHistory() throws IOException {
+        historyKept.commit(againWithHistory);
+    }
+
     /** One notifier's marks for every entry of the run: an append to the journal and an fsync. */
     @Benchmark
     public void mark() throws IOException {
@@ -136,6 +159,7 @@ public class StateStoreBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         committedLock.close();
+        historyKeptLock.close();
         try (Stream<Path> files = Files.walk(directory)) {
             for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);

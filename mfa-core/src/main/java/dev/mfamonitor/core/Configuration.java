@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 public final class Configuration {
     private static final Set<String> TOP_LEVEL = Set.of("state", "monitors", "notifiers", "policy");
     private static final Set<String> POLICY_KEYS = Set.of("baseline", "remind", "exceptions", "guard", "monitorTimeout",
-            "deliveryTimeout", "giveUpAfter", "retry");
+            "deliveryTimeout", "giveUpAfter", "retry", "history");
     private static final Set<String> EXCEPTION_KEYS = Set.of("monitor", "account", "reason", "expires");
     private static final Set<String> GUARD_KEYS = Set.of("minChanges", "fraction");
     private static final Set<String> RETRY_KEYS = Set.of("initialBackoff", "maxBackoff", "maxAttempts", "grace");
@@ -324,6 +324,7 @@ public final class Configuration {
         Duration monitorTimeout = optionalDuration(values, "monitorTimeout", source).orElse(Policy.DEFAULT_MONITOR_TIMEOUT);
         Duration deliveryTimeout = optionalDuration(values, "deliveryTimeout", source).orElse(Policy.DEFAULT_DELIVERY_TIMEOUT);
         Duration giveUpAfter = optionalDuration(values, "giveUpAfter", source).orElse(Policy.DEFAULT_GIVE_UP_AFTER);
+        Duration history = optionalDuration(values, "history", source).orElse(Policy.DEFAULT_HISTORY);
         int minChanges = Policy.DEFAULT_GUARD_MIN_CHANGES;
         double fraction = Policy.DEFAULT_GUARD_FRACTION;
         if (values.get("guard") != null) {
@@ -349,7 +350,7 @@ public final class Configuration {
         }
         List<Exemption> exemptions = exemptions(values.get("exceptions"), source, monitorIds);
         return new Policy(remind, exemptions, minChanges, fraction, monitorTimeout, deliveryTimeout, giveUpAfter,
-                retry(values.get("retry"), source));
+                retry(values.get("retry"), source), history);
     }
 
     /** {@code policy.retry}: the one backoff policy of the delivery stage, for every notifier. */

@@ -227,6 +227,9 @@ final class DeliveryStage {
                     }
                 }
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof OutOfMemoryError oom) {
+                    throw oom; // not the notifier's failure: the runner exits 70 and says to raise the heap
+                }
                 failures.put(id, "unexpected " + e.getCause().getClass().getName() + ": " + text.describe(e.getCause()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import dev.mfamonitor.spi.ChangeEvent;
 import dev.mfamonitor.spi.EventType;
 import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.HistoryEntry;
 import dev.mfamonitor.spi.state.OutboxEntry;
 
 import java.nio.charset.StandardCharsets;
@@ -50,13 +51,20 @@ final class Outbox {
         return delivery != null && delivery.state() == Delivery.State.PENDING;
     }
 
-    /** Adds an event of this run for the notifiers {@code forNotifier} accepts; it is delivered only once committed. */
-    void raise(ChangeEvent event, Instant at, List<String> notifiers, Predicate<String> forNotifier) {
+    /**
+     * Adds an event of this run for the notifiers {@code forNotifier} accepts; it is delivered only once committed.
+     *
+     * @return its history entry: the outbox entry's id and deliveries, or none for an event no notifier takes
+     */
+    HistoryEntry raise(ChangeEvent event, Instant at, List<String> notifiers, Predicate<String> forNotifier) {
         Map<String, Delivery> deliveries = new TreeMap<>();
         notifiers.stream().filter(forNotifier).forEach(id -> deliveries.put(id, Delivery.NEW));
-        if (!deliveries.isEmpty()) {
-            uncommitted.add(new OutboxEntry(entryId(event, at), event, at, deliveries));
+        if (deliveries.isEmpty()) {
+            return new HistoryEntry(entryId(event, at), event, at, Map.of());
         }
+        OutboxEntry entry = new OutboxEntry(entryId(event, at), event, at, deliveries);
+        uncommitted.add(entry);
+        return HistoryEntry.of(entry);
     }
 
     /** The entries of this run, for the commit. */

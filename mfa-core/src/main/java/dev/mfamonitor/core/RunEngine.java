@@ -13,9 +13,11 @@ import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.spi.StateLockedException;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.HistoryEntry;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.state.OutboxEntry;
 import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.RunSummary;
 import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
 import org.slf4j.Logger;
@@ -39,7 +41,8 @@ import java.util.function.LongSupplier;
  *
  * <p>A run: lock, load, start delivering what earlier runs left pending (every notifier on its own thread), scan
  * every monitor at once, diff, commit the new snapshots and events in one store operation, deliver what the commit
- * stored, report. Nothing is delivered that was not committed.
+ * stored, report. Nothing is delivered that was not committed. The commit also adds the run's events and a summary of
+ * each monitor to the store's history, and drops what is older than {@code policy.history}.
  *
  * <p>The engine owns the plugins it is given and closes them in {@link #close()}. Build one with {@link #builder()},
  * from plugins created in code (embedding) or from a configuration file (the CLI).
@@ -111,6 +114,8 @@ public final class RunEngine implements AutoCloseable {
                 return new Run(store.load(), options).dryRun();
             } catch (StateUnreadableException e) {
                 return RunReport.refused(ExitCode.STATE_UNREADABLE, text.clean(e.getMessage()));
+            } catch (OutOfMemoryError e) {
+                throw e; // no store's failure: the caller says to raise the heap (the runner exits 70)
             } catch (IOException | RuntimeException | Error e) {
                 return RunReport.refused(ExitCode.INTERNAL, "cannot read state from " + store.describe() + ": " + storeError(e));
             }
@@ -120,6 +125,8 @@ public final class RunEngine implements AutoCloseable {
             lock = store.lock();
         } catch (StateLockedException e) {
             return RunReport.refused(ExitCode.LOCKED, text.clean(e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            throw e; // no store's failure: the caller says to raise the heap (the runner exits 70)
         } catch (IOException | RuntimeException | Error e) {
             return RunReport.refused(ExitCode.INTERNAL, "cannot lock the state " + store.describe() + ": " + storeError(e));
         }
@@ -127,6 +134,8 @@ public final class RunEngine implements AutoCloseable {
             return new Run(store.load(), options).execute();
         } catch (StateUnreadableException e) {
             return RunReport.refused(ExitCode.STATE_UNREADABLE, text.clean(e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            throw e; // no store's failure: the caller says to raise the heap (the runner exits 70)
         } catch (IOException | RuntimeException | Error e) {
             return RunReport.refused(ExitCode.INTERNAL, "state store " + store.describe() + " failed: " + storeError(e));
         } finally {
@@ -222,6 +231,10 @@ public final class RunEngine implements AutoCloseable {
         private final Outbox outbox;
         private final Map<String, String> failures = new TreeMap<>();
         private final List<ChangeEvent> newEvents = new ArrayList<>();
+        /** The history entries of {@link #newEvents}, in the same order. */
+        private final List<HistoryEntry> newHistory = new ArrayList<>();
+        /** Per monitor, in configuration order: what this run saw of it, for the history. */
+        private final List<RunSummary> summaries = new ArrayList<>();
         private final List<DeliveryMark> abandonMarks = new ArrayList<>();
         /** Marks the store refused; the commit stores them again, and a good commit clears the failure. */
         private final List<DeliveryMark> unrecorded = new ArrayList<>();
@@ -343,6 +356,7 @@ public final class RunEngine implements AutoCloseable {
                     // A failed read is never diffed: the last good snapshot stays as it was.
                     monitorStates.put(id, new MonitorState(state.lastGood(), state.failureStreak() + 1,
                             Optional.of(why), state.alertedAt()));
+                    summaries.add(RunSummary.of(id, start, RunSummary.Health.FAILED, Optional.of(why), state.lastGood()));
                     continue;
                 }
                 Snapshot snapshot = withCleanGaps(outcome.snapshot().orElseThrow());
@@ -354,10 +368,14 @@ public final class RunEngine implements AutoCloseable {
                     emit(firstRun && event.type().equals(dev.mfamonitor.spi.EventType.BASELINE)
                             ? withDetail(event, event.detail() + "; first run: no state at " + store.describe()) : event);
                 }
+                Optional<String> incomplete = Optional.empty();
                 if (!snapshot.gaps().isEmpty()) {
-                    failures.put(id, "incomplete: " + snapshot.gaps().stream().map(g -> g.scope() + " (" + g.reason() + ")")
+                    incomplete = Optional.of("incomplete: " + snapshot.gaps().stream().map(g -> g.scope() + " (" + g.reason() + ")")
                             .reduce((a, b) -> a + "; " + b).orElse(""));
+                    failures.put(id, incomplete.get());
                 }
+                summaries.add(RunSummary.of(id, start, incomplete.isPresent() ? RunSummary.Health.INCOMPLETE
+                        : RunSummary.Health.OK, incomplete, Optional.of(result.accepted())));
                 monitorStates.put(id, new MonitorState(Optional.of(result.accepted()), 0, Optional.empty(), result.alertedAt()));
             }
         }
@@ -374,16 +392,20 @@ public final class RunEngine implements AutoCloseable {
         private void raise(ChangeEvent event, java.util.function.Predicate<String> forNotifier) {
             newEvents.add(event);
             synchronized (outbox) {
-                outbox.raise(event, start, notifierOrder, forNotifier);
+                newHistory.add(outbox.raise(event, start, notifierOrder, forNotifier));
             }
         }
 
-        /** New snapshots, new events and the marks not stored yet, in one store operation. */
+        /**
+         * New snapshots, new events and the marks not stored yet, in one store operation, with the run's history:
+         * its events and summaries, and the bound before which the store drops history ({@code policy.history}).
+         */
         private boolean commit() {
             synchronized (outbox) {
                 List<DeliveryMark> marks = new ArrayList<>(abandonMarks);
                 marks.addAll(unrecorded);
-                RunCommit commit = new RunCommit(monitorStates, outbox.uncommitted(), marks, outbox.settled());
+                RunCommit commit = new RunCommit(monitorStates, outbox.uncommitted(), marks, outbox.settled(),
+                        distinct(newHistory), summaries, Optional.of(start.minus(policy.history())));
                 try {
                     store.commit(commit);
                 } catch (IOException | RuntimeException | Error e) {
@@ -396,6 +418,16 @@ public final class RunEngine implements AutoCloseable {
                 outbox.dropSettled();
                 return true;
             }
+        }
+
+        /**
+         * The run's history entries, one per id: an event raised twice in one run (the same change seen through two
+         * paths) is one outbox entry, as the store's ids require.
+         */
+        private List<HistoryEntry> distinct(List<HistoryEntry> entries) {
+            Map<String, HistoryEntry> byId = new LinkedHashMap<>();
+            entries.forEach(e -> byId.putIfAbsent(e.id(), e));
+            return List.copyOf(byId.values());
         }
 
         private void mark(List<DeliveryMark> marks) {

@@ -102,6 +102,9 @@ final class ScanStage {
             return Outcome.failed("did not finish within " + Durations.format(timeout) + " (policy.monitorTimeout)");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof OutOfMemoryError oom) {
+                throw oom; // not the monitor's failure: the runner exits 70 and says to raise the heap
+            }
             String why = text.describe(cause);
             log.debug("monitor '{}' failed: {} ({})", id, why, PluginText.causeChain(cause));
             return Outcome.failed(why);

@@ -183,7 +183,21 @@ class ConfigurationTest {
 
         assertThatThrownBy(() -> read(tree))
                 .hasMessage("mfa-monitor.yaml: unknown key 'policy.giveUp'; known: baseline, deliveryTimeout, exceptions, giveUpAfter, "
-                        + "guard, monitorTimeout, remind, retry");
+                        + "guard, history, monitorTimeout, remind, retry");
+    }
+
+    @Test
+    void policyHistoryTakesTheDurationSyntaxAndDefaultsTo400Days() {
+        assertThat(read(valid()).policy().history()).isEqualTo(Duration.ofDays(400));
+
+        Map<String, Object> tree = valid();
+        tree.put("policy", map("history", "90d"));
+        assertThat(read(tree).policy().history()).isEqualTo(Duration.ofDays(90));
+
+        tree.put("policy", map("history", "a year"));
+        assertThatThrownBy(() -> read(tree)).hasMessageStartingWith("mfa-monitor.yaml: policy.history: ");
+        tree.put("policy", map("history", "0d"));
+        assertThatThrownBy(() -> read(tree)).hasMessage("mfa-monitor.yaml: policy.history: '0d' must be longer than zero");
     }
 
     @Test

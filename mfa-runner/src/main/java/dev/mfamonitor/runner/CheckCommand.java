@@ -142,7 +142,7 @@ final class CheckCommand extends ConfiguredCommand {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("when", when.truncatedTo(ChronoUnit.SECONDS).toString());
-        root.put("version", new Main.Version().getVersion()[0].replaceFirst("^mfa-monitor ", ""));
+        root.put("version", BuildInfo.current().version());
         ArrayNode monitors = root.putArray("monitors");
         for (MonitorOutcome outcome : outcomes) {
             ObjectNode node = monitors.addObject();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The {@code mfa-monitor} command. */
 @Command(name = "mfa-monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Watches the MFA status of every account of the services you use and alerts when it changes.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, PluginsCommand.class, ValidateCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, HistoryCommand.class, ReportCommand.class, PluginsCommand.class, ValidateCommand.class,
                 StateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = Main.EXIT_CODES_HEADING, exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3,
                 Main.EXIT_4, Main.EXIT_5, Main.EXIT_70},
@@ -25,7 +25,7 @@ public final class Main {
     static final String EXIT_3 = " 3:a monitor failed or could not see everything, or deliveries are pending";
     static final String EXIT_4 = " 4:another run holds the state lock; nothing was done";
     static final String EXIT_5 = " 5:the state is unreadable; it was left as it was";
-    static final String EXIT_70 = "70:internal error";
+    static final String EXIT_70 = "70:internal error, or out of memory (raise -Xmx)";
 
     /** {@code -v} for debug logging, before or after the subcommand's name. */
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Log debug detail to standard error.")
@@ -42,11 +42,11 @@ public final class Main {
         Plugins.directoryOption = directory;
     }
 
+    /** {@code --version}: the version and the commit it was built from. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"mfa-monitor " + (version == null ? "(development build)" : version)};
+            return new String[] {BuildInfo.current().versionLine()};
         }
     }
 
@@ -54,7 +54,23 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } catch (OutOfMemoryError e) {
+            code = outOfMemory(e);
+        }
+        System.exit(code);
+    }
+
+    /**
+     * Out of memory: exit 70 (an internal error; 1 would read as "findings"), saying how to give Java more. Printed
+     * without logging, which may itself need memory; the stack unwound to here has freed what the command held.
+     */
+    static int outOfMemory(OutOfMemoryError e) {
+        System.err.println("mfa-monitor: out of memory (" + e.getMessage() + "); nothing more was done. Give Java a larger"
+                + " heap with -Xmx, e.g. JAVA_OPTS=-Xmx1g for bin/mfa-monitor, or java -Xmx1g -jar mfa-monitor.jar");
+        return ExitCode.INTERNAL.code();
     }
 
     /** Runs the command line and returns the exit code, without exiting; for tests. */

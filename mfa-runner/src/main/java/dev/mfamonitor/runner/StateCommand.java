@@ -10,6 +10,8 @@ import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.StateLockedException;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.Delivery;
+import dev.mfamonitor.spi.state.History;
+import dev.mfamonitor.spi.state.HistoryQuery;
 import dev.mfamonitor.spi.state.RunCommit;
 import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -116,11 +119,19 @@ final class StateCommand {
                         log.error("{} holds no state yet: nothing to copy", source.describe());
                         return ExitCode.USAGE;
                     }
+                    step = "reading the history of " + source.describe();
+                    History history = source.history(HistoryQuery.ALL);
+                    if (!history.events().isEmpty() && !target.keepsHistory()) {
+                        log.warn("{} keeps no history: the {} history event(s) of {} are not copied", target.describe(),
+                                history.events().size(), source.describe());
+                        history = History.EMPTY;
+                    }
                     step = "writing " + target.describe();
-                    target.commit(new RunCommit(state.monitors(), state.outbox(), List.of(), Set.of()));
+                    target.commit(new RunCommit(state.monitors(), state.outbox(), List.of(), Set.of(), history.events(),
+                            history.runs(), Optional.empty()));
                     step = "reading back " + target.describe();
                     StoredState copied = target.load();
-                    if (!copied.equals(state)) {
+                    if (!copied.equals(state) || !target.history(HistoryQuery.ALL).equals(history)) {
                         log.error("the copy in {} reads back different from {}: do not use it; the source was not"
                                 + " changed", target.describe(), source.describe());
                         return ExitCode.INTERNAL;
@@ -131,7 +142,9 @@ final class StateCommand {
                             .filter(d -> d.state() == Delivery.State.PENDING).count();
                     System.out.println("copied " + state.monitors().size() + " monitor(s) with " + accounts
                             + " account(s) and " + state.outbox().size() + " outbox entr" + (state.outbox().size() == 1 ? "y" : "ies")
-                            + " (" + pending + " pending deliver" + (pending == 1 ? "y" : "ies") + ") from "
+                            + " (" + pending + " pending deliver" + (pending == 1 ? "y" : "ies") + "), "
+                            + history.events().size() + " history event(s) and " + history.runs().size()
+                            + " run summar" + (history.runs().size() == 1 ? "y" : "ies") + " from "
                             + source.describe() + " to " + target.describe() + "; " + source.describe()
                             + " was left as it was: point the runners at the new configuration, then retire the old state");
                     return ExitCode.OK;

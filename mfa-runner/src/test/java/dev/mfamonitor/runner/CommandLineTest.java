@@ -16,7 +16,7 @@ class CommandLineTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "check", "status", "validate", "plugins"})
+    @ValueSource(strings = {"run", "check", "status", "history", "report", "validate", "plugins"})
     void everyCommandHasHelpWithoutItsRequiredOptions(String command) {
         Cli.Result help = Cli.run(command, "--help");
 
@@ -48,7 +48,7 @@ class CommandLineTest {
                 "   3   a monitor failed or could not see everything, or deliveries are pending",
                 "   4   another run holds the state lock; nothing was done",
                 "   5   the state is unreadable; it was left as it was",
-                "  70   internal error");
+                "  70   internal error, or out of memory (raise -Xmx)");
         assertThat(lines).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
     }
 

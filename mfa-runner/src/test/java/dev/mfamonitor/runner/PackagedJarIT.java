@@ -35,7 +35,8 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
-                "monitor inventory", "notifier console", "notifier slack", "notifier teams", "notifier webhook", "state file", "state postgres");
+                "monitor inventory", "notifier console", "notifier email", "notifier slack", "notifier teams", "notifier webhook",
+                "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
@@ -120,15 +121,36 @@ class PackagedJarIT {
         JarProcess.Result status = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "status", "--config", "mfa-monitor.yaml");
         assertThat(status.stdout()).contains("notifier 'chat': 1 event pending, the oldest since ");
         assertThat(status.exitCode()).as("status, like run, exits 3 while deliveries are pending").isEqualTo(3);
+        JarProcess.Result report = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "report", "--config", "mfa-monitor.yaml",
+                "--output", "report.html");
+        assertThat(report.exitCode()).as(report.toString()).isZero();
+        String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
+        assertThat(html).contains("rejected the token ****");
 
         Files.writeString(config, withCanary.replace("fail: true", "fail: true\n    retries: ${env:MFA_CANARY}"));
         JarProcess.Result badValue = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "-v", "validate", "--config", "mfa-monitor.yaml");
         assertThat(badValue.exitCode()).as(badValue.toString()).isEqualTo(2);
         assertThat(badValue.stderr()).contains("property 'retries'");
 
+        JarProcess.Result history = JarProcess.run(dir, Map.of("MFA_CANARY", canary), true, "history", "--config",
+                "mfa-monitor.yaml", "--format", "json");
+        assertThat(history.exitCode()).as(history.toString()).isZero();
+        assertThat(history.stdout()).contains("\"type\" : \"BASELINE\"").contains("\"notifier\" : \"chat\"")
+                .contains("\"state\" : \"pending\"").contains("rejected the token ****");
+
         String state = Files.readString(dir.resolve("state/mfa-state.json"), StandardCharsets.UTF_8);
+        StringBuilder historyFiles = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("state"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("mfa-state.json.history-")).toList()) {
+                try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                    historyFiles.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(historyFiles.toString()).as("the history file, unzipped").contains("\"BASELINE\"");
         for (String text : new String[] {run.stdout(), run.stderr(), status.stdout(), status.stderr(), badValue.stdout(),
-                badValue.stderr(), state}) {
+                badValue.stderr(), state, history.stdout(), history.stderr(), historyFiles.toString(),
+                report.stdout(), report.stderr(), html}) {
             assertThat(text).doesNotContain(canary).doesNotContain("canary-7d1f");
         }
     }
@@ -225,6 +247,46 @@ class PackagedJarIT {
                   Baseline (info): 5 accounts: 3 with MFA, 1 without (dave), 1 not applicable, 0 unknown; first run: no state at file STATE
                 """.replace("STATE", dir.resolve("state/mfa-state.json").toAbsolutePath().normalize().toString()));
         assertThat(dir.resolve("state/mfa-state.json")).doesNotExist();
+    }
+
+    @Test
+    void anEmailNotifierSendsItsMultipartMailThroughTheShadedJar() throws Exception {
+        // Jakarta Mail finds its SMTP provider (META-INF/services, javamail.default.providers) and its MIME handlers
+        // (META-INF/mailcap) as resources: a shaded jar that lost or clobbered one fails here, not in the module tests.
+        com.icegreen.greenmail.util.ServerSetup smtp = new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1",
+                com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP).dynamicPort();
+        smtp.setServerStartupTimeout(30_000);
+        com.icegreen.greenmail.util.GreenMail greenMail = new com.icegreen.greenmail.util.GreenMail(smtp);
+        greenMail.start();
+        try {
+            copyQuickstart();
+            Path config = dir.resolve("mfa-monitor.yaml");
+            String withMail = Files.readString(config).replace("  - id: console\n    type: console",
+                    "  - id: console\n    type: console\n  - id: security-mail\n    type: email\n    host: 127.0.0.1\n"
+                            + "    port: " + greenMail.getSmtp().getPort() + "\n    tls: none\n"
+                            + "    from: \"mfa-monitor <mfa-monitor@example.com>\"\n    to: [security@example.com]");
+            assertThat(withMail).contains("type: email");
+            Files.writeString(config, withMail);
+
+            JarProcess.Result run = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            jakarta.mail.internet.MimeMessage[] received = greenMail.getReceivedMessages();
+            assertThat(received).hasSize(1);
+            assertThat(received[0].getSubject()).isEqualTo("[mfa-monitor] 1 baseline");
+            assertThat(received[0].getContentType()).startsWith("multipart/alternative;");
+            jakarta.mail.Multipart parts = (jakarta.mail.Multipart) received[0].getContent();
+            assertThat(parts.getBodyPart(0).getContentType()).isEqualTo("text/plain; charset=UTF-8");
+            assertThat((String) parts.getBodyPart(0).getContent()).contains("Baseline (info): 5 accounts: 3 with MFA, "
+                    + "1 without (dave)");
+            assertThat(parts.getBodyPart(1).getContentType()).isEqualTo("text/html; charset=UTF-8");
+            assertThat((String) parts.getBodyPart(1).getContent()).contains("<h3>quickstart (example-saas)</h3>");
+
+            JarProcess.Result status = JarProcess.run(dir, "status", "--config", "mfa-monitor.yaml");
+            assertThat(status.stdout()).contains("notifier 'security-mail': nothing pending");
+        } finally {
+            greenMail.stop();
+        }
     }
 
     private void copyQuickstart() throws Exception {

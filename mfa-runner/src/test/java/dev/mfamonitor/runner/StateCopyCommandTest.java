@@ -54,7 +54,10 @@ class StateCopyCommandTest {
     void aFileStateMovesIntoPostgresAndBackWhole() throws Exception {
         StoredState state = StateStoreContract.richState();
         FileStateStore file = new FileStateStore(directory.resolve("state.json"));
-        file.commit(new RunCommit(state.monitors(), state.outbox(), List.of(), Set.of()));
+        RunCommit withHistory = StateStoreContract.historyCommitOf(state, StateStoreContract.RUN_1);
+        file.commit(withHistory);
+        dev.mfamonitor.spi.state.History history = new dev.mfamonitor.spi.state.History(withHistory.history(),
+                withHistory.runs());
         Path fileConfig = config("file.yaml", "{ type: file, path: state.json }");
         Path pgConfig = config("pg.yaml", "{ type: postgres, url: \"" + url() + "\", username: postgres, schema: copied }");
 
@@ -62,6 +65,8 @@ class StateCopyCommandTest {
         try (StateStore postgres = new PostgresStateStore(PostgresSettings.of(url(), Optional.of("postgres"),
                 Optional.empty(), "copied"))) {
             assertThat(postgres.load()).isEqualTo(state);
+            assertThat(postgres.history(dev.mfamonitor.spi.state.HistoryQuery.ALL)).as("the history moves too")
+                    .isEqualTo(history);
         }
         assertThat(file.load()).isEqualTo(state);
 
@@ -71,6 +76,8 @@ class StateCopyCommandTest {
         Path backConfig = config("back.yaml", "{ type: file, path: back/state.json }");
         assertThat(Main.execute("state", "copy", "--from", pgConfig.toString(), "--to", backConfig.toString())).isEqualTo(0);
         assertThat(new FileStateStore(directory.resolve("back/state.json")).load()).isEqualTo(state);
+        assertThat(new FileStateStore(directory.resolve("back/state.json"))
+                .history(dev.mfamonitor.spi.state.HistoryQuery.ALL)).isEqualTo(history);
     }
 
     @Test

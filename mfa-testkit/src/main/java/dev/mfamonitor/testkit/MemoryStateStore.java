@@ -2,9 +2,13 @@ package dev.mfamonitor.testkit;
 
 import dev.mfamonitor.spi.StateLockedException;
 import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.History;
+import dev.mfamonitor.spi.state.HistoryEntry;
+import dev.mfamonitor.spi.state.HistoryQuery;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.state.OutboxEntry;
 import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.RunSummary;
 import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
 
@@ -17,12 +21,14 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A state store in memory with the operations' semantics, so that a test can drive the run engine without a disk, and
- * faults it can switch on: {@link #failCommits} and {@link #failMarks} make the next commits or marks fail.
+ * A state store in memory with the operations' semantics (history included), so that a test can drive the run engine
+ * without a disk, and faults it can switch on: {@link #failCommits} and {@link #failMarks} make the next commits or marks fail.
  */
 public final class MemoryStateStore implements StateStore {
     private final Map<String, MonitorState> monitors = new TreeMap<>();
     private final Map<String, OutboxEntry> outbox = new LinkedHashMap<>();
+    private final Map<String, HistoryEntry> history = new LinkedHashMap<>();
+    private final List<RunSummary> runs = new ArrayList<>();
     private boolean locked;
     /** Commits (and marks) fail while these are above zero, counting down. */
     public final AtomicInteger failCommits = new AtomicInteger();
@@ -58,6 +64,22 @@ public final class MemoryStateStore implements StateStore {
         commit.newEntries().forEach(e -> outbox.put(e.id(), e));
         applyMarks(commit.marks());
         commit.settled().forEach(outbox::remove);
+        commit.keepHistoryFrom().ifPresent(from -> {
+            history.values().removeIf(e -> e.committedAt().isBefore(from));
+            runs.removeIf(r -> r.runAt().isBefore(from));
+        });
+        commit.history().forEach(e -> history.put(e.id(), e));
+        runs.addAll(commit.runs());
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return true;
+    }
+
+    @Override
+    public synchronized History history(HistoryQuery query) {
+        return new History(List.copyOf(history.values()), runs).select(query);
     }
 
     @Override
@@ -74,6 +96,7 @@ public final class MemoryStateStore implements StateStore {
             OutboxEntry entry = outbox.get(mark.entryId());
             if (entry != null && entry.deliveries().containsKey(mark.notifierId())) {
                 outbox.put(entry.id(), entry.with(mark.notifierId(), mark.delivery()));
+                history.computeIfPresent(entry.id(), (id, h) -> h.with(mark.notifierId(), mark.delivery()));
             }
         }
     }

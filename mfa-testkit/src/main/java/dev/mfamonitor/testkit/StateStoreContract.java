@@ -11,9 +11,13 @@ import dev.mfamonitor.spi.Snapshot;
 import dev.mfamonitor.spi.StateLockedException;
 import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.History;
+import dev.mfamonitor.spi.state.HistoryEntry;
+import dev.mfamonitor.spi.state.HistoryQuery;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.state.OutboxEntry;
 import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.RunSummary;
 import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The behaviour the engine relies on from every {@link StateStore}, ours and third-party: lock, load, commit and
- * mark as the engine calls them in a run.
+ * mark as the engine calls them in a run, and the history ({@link StateStore#history}) for a store that
+ * {@linkplain StateStore#keepsHistory() keeps one}; a store that keeps none must answer {@link History#EMPTY}.
  *
  * <p>To use it, extend it in the store's own tests and say how to create a store:
  *
@@ -336,6 +341,198 @@ public abstract class StateStoreContract {
     @Test
     void describeSaysWhereTheStateLivesWithoutBeingBlank() throws Exception {
         assertThat(store().describe()).isNotBlank();
+    }
+
+    // ---- history
+
+    @Test
+    void theHistoryHoldsEveryCommittedEventWithItsDeliveriesAndEveryRunSummaryInOrder() throws Exception {
+        StoredState state = richState();
+        RunCommit commit = historyCommitOf(state, RUN_1);
+        StateStore store = store();
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(commit);
+        }
+
+        History history = store().history(HistoryQuery.ALL);
+
+        if (!store.keepsHistory()) {
+            assertThat(history).isEqualTo(History.EMPTY);
+            return;
+        }
+        assertThat(history.events()).containsExactlyElementsOf(commit.history());
+        assertThat(history.runs()).containsExactlyElementsOf(commit.runs());
+        assertThat(history.events().get(5).deliveries()).as("an event no notifier takes").isEmpty();
+        assertThat(store().load()).as("the history is not part of the state").isEqualTo(state);
+    }
+
+    @Test
+    void marksUpdateTheHistoryAndItKeepsTheLastDeliveriesAfterTheOutboxDropsTheSettledEntry() throws Exception {
+        StoredState state = richState();
+        OutboxEntry disabled = state.outbox().get(0);
+        OutboxEntry failedMonitor = state.outbox().get(1);
+        Instant told = Instant.parse("2024-05-01T12:00:02.5Z");
+        Delivery delivered = new Delivery(Delivery.State.DELIVERED, 1, Optional.of(told), Optional.empty());
+        Delivery siemDelivered = new Delivery(Delivery.State.DELIVERED, 4, Optional.of(told.plusSeconds(30)), Optional.empty());
+        Delivery abandoned = new Delivery(Delivery.State.ABANDONED, 9, Optional.of(told), Optional.of("gave up"));
+        StateStore store = store();
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(historyCommitOf(state, RUN_1));
+            store.mark(List.of(new DeliveryMark(disabled.id(), "security-slack", delivered)));
+            store.mark(List.of(new DeliveryMark(disabled.id(), "siem", siemDelivered)));
+            store.mark(List.of(new DeliveryMark(disabled.id(), "pager", delivered)));
+            assertThat(store.history(HistoryQuery.ALL).events().stream().filter(e -> e.id().equals(disabled.id()))
+                    .findFirst().map(e -> e.toldAt("siem")).orElseThrow())
+                    .as("a mark before the next commit").contains(told.plusSeconds(30));
+        }
+        StateStore nextRun = store();
+        try (StateStore.Lock lock = nextRun.lock()) {
+            nextRun.load();
+            nextRun.commit(new RunCommit(Map.of(), List.of(), List.of(new DeliveryMark(failedMonitor.id(),
+                    "security-slack", abandoned)), Set.of(disabled.id(), failedMonitor.id()), List.of(), List.of(),
+                    Optional.of(RUN_1)));
+        }
+
+        History history = store().history(HistoryQuery.ALL);
+
+        if (!store.keepsHistory()) {
+            assertThat(history).isEqualTo(History.EMPTY);
+            return;
+        }
+        HistoryEntry first = history.events().get(0);
+        assertThat(first.id()).isEqualTo(disabled.id());
+        assertThat(first.deliveries()).containsEntry("security-slack", delivered).containsEntry("siem", siemDelivered)
+                .containsEntry("pager", delivered)
+                .containsEntry("email", disabled.deliveries().get("email"));
+        assertThat(first.toldAt("security-slack")).contains(told);
+        assertThat(history.events().get(1).deliveries()).containsExactly(Map.entry("security-slack", abandoned));
+        assertThat(store().load().outbox()).extracting(OutboxEntry::id).doesNotContain(disabled.id(), failedMonitor.id());
+    }
+
+    @Test
+    void aCommitDropsTheHistoryOlderThanItsBoundAndKeepsTheRest() throws Exception {
+        StoredState state = richState();
+        StateStore store = store();
+        List<HistoryEntry> kept = new ArrayList<>();
+        List<RunSummary> keptRuns = new ArrayList<>();
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            for (int day = 0; day < 5; day++) {
+                Instant runAt = RUN_1.plus(java.time.Duration.ofDays(day));
+                HistoryEntry event = new HistoryEntry("day-" + day, event("e-day-" + day, EventType.MFA_DISABLED,
+                        "github-acme"), runAt, Map.of("siem", Delivery.NEW));
+                RunSummary run = new RunSummary("github-acme", "github", runAt, RunSummary.Health.OK, Optional.empty(),
+                        10 + day, 1, 2, 0, 0, 1);
+                Optional<Instant> bound = Optional.of(runAt.minus(java.time.Duration.ofDays(2)));
+                store.commit(new RunCommit(day == 0 ? state.monitors() : Map.of(), List.of(), List.of(), Set.of(),
+                        List.of(event), List.of(run), bound));
+                if (day >= 2) {
+                    kept.add(event);
+                    keptRuns.add(run);
+                }
+            }
+        }
+
+        History history = store().history(HistoryQuery.ALL);
+
+        if (!store.keepsHistory()) {
+            assertThat(history).isEqualTo(History.EMPTY);
+            return;
+        }
+        assertThat(history.events()).as("days 0 and 1 are older than the bound of day 4")
+                .containsExactlyElementsOf(kept);
+        assertThat(history.runs()).containsExactlyElementsOf(keptRuns);
+    }
+
+    @Test
+    void aHistoryQueryNarrowsBySinceMonitorAndAccount() throws Exception {
+        StoredState state = richState();
+        RunCommit first = historyCommitOf(state, RUN_1);
+        Instant run2 = RUN_1.plus(java.time.Duration.ofDays(4)); // after every entry of richState (the last is 3 days on)
+        HistoryEntry later = new HistoryEntry("run-2-alice", ChangeEvent.builder(EventType.MFA_ENABLED, "aws/prod.eu",
+                "aws", run2).id("e-alice-2").account(new Account("arn:aws:iam::123456789012:user/alice@2020-01-02T03:04:05Z",
+                "alice-renamed", "iam-user", MfaStatus.ENABLED)).previous(MfaStatus.DISABLED).current(MfaStatus.ENABLED)
+                .build(), run2, Map.of("siem", Delivery.NEW));
+        RunSummary laterRun = new RunSummary("aws/prod.eu", "aws", run2, RunSummary.Health.INCOMPLETE,
+                Optional.of("incomplete: 210987654321 (AccessDenied)"), 2, 0, 0, 0, 0, 0);
+        StateStore store = store();
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(first);
+            store.commit(new RunCommit(Map.of(), List.of(), List.of(), Set.of(), List.of(later), List.of(laterRun),
+                    Optional.empty()));
+        }
+        StateStore reader = store();
+        if (!store.keepsHistory()) {
+            assertThat(reader.history(HistoryQuery.ALL)).isEqualTo(History.EMPTY);
+            return;
+        }
+        List<HistoryEntry> all = new ArrayList<>(first.history());
+        all.add(later);
+        List<RunSummary> allRuns = new ArrayList<>(first.runs());
+        allRuns.add(laterRun);
+
+        assertThat(reader.history(HistoryQuery.ALL.withSince(run2))).isEqualTo(new History(List.of(later), List.of(laterRun)));
+        assertThat(reader.history(HistoryQuery.ALL.withMonitor("aws/prod.eu")))
+                .isEqualTo(new History(all.stream().filter(e -> e.event().monitorId().equals("aws/prod.eu")).toList(),
+                        allRuns.stream().filter(r -> r.monitorId().equals("aws/prod.eu")).toList()));
+        String alice = "arn:aws:iam::123456789012:user/alice@2020-01-02T03:04:05Z";
+        History ofAlice = reader.history(HistoryQuery.ALL.withAccounts(Set.of(alice)));
+        assertThat(ofAlice.events()).extracting(HistoryEntry::id).containsExactly("0005-arrived", "run-2-alice");
+        assertThat(ofAlice.runs()).as("an account filter does not narrow runs").isEqualTo(allRuns);
+        assertThat(reader.history(HistoryQuery.ALL).accountIdsMatching("ALICE")).containsExactly(alice);
+        assertThat(reader.history(HistoryQuery.ALL.withSince(run2.plusNanos(1)))).isEqualTo(History.EMPTY);
+    }
+
+    @Test
+    void aRefusedCommitAddsNothingToTheHistory() throws Exception {
+        StoredState state = richState();
+        RunCommit first = historyCommitOf(state, RUN_1);
+        OutboxEntry clash = entry(state.outbox().get(0).id(), event("e-other", EventType.MFA_DISABLED, "github-acme"),
+                Map.of("security-slack", Delivery.NEW));
+        HistoryEntry refused = HistoryEntry.of(clash);
+        StateStore store = store();
+        try (StateStore.Lock lock = store.lock()) {
+            store.load();
+            store.commit(first);
+            assertThatThrownBy(() -> store.commit(new RunCommit(Map.of(), List.of(clash), List.of(), Set.of(),
+                    List.of(new HistoryEntry("refused-" + refused.id(), refused.event(), refused.committedAt(), Map.of())),
+                    List.of(new RunSummary("github-acme", "github", RUN_1.plusSeconds(3600), RunSummary.Health.OK,
+                            Optional.empty(), 1, 0, 0, 0, 0, 0)), Optional.of(RUN_1.plusSeconds(1)))))
+                    .isInstanceOf(Exception.class);
+        }
+
+        History history = store().history(HistoryQuery.ALL);
+
+        if (!store.keepsHistory()) {
+            assertThat(history).isEqualTo(History.EMPTY);
+            return;
+        }
+        assertThat(history).as("neither added nor pruned").isEqualTo(new History(first.history(), first.runs()));
+    }
+
+    /** When {@link #historyCommitOf} says its run started. */
+    public static final Instant RUN_1 = Instant.parse("2024-05-01T12:00:01Z");
+
+    /**
+     * The commit that stores {@code state} into an empty store with its history: one history entry per outbox entry
+     * (same id, deliveries as committed), one event no notifier takes, and a summary of every monitor, as the engine
+     * writes them.
+     */
+    public static RunCommit historyCommitOf(StoredState state, Instant runAt) {
+        List<HistoryEntry> history = new ArrayList<>(state.outbox().stream().map(HistoryEntry::of).toList());
+        Account alice = state.monitors().get("aws/prod.eu").lastGood().orElseThrow().accounts().get(1);
+        history.add(new HistoryEntry("0005-arrived", ChangeEvent.builder(EventType.NEW_ACCOUNT_WITHOUT_MFA, "aws/prod.eu",
+                "aws", runAt).id("e-unrouted").account(alice).current(MfaStatus.DISABLED).detail("routed nowhere").build(),
+                runAt, Map.of()));
+        List<RunSummary> runs = new ArrayList<>();
+        state.monitors().forEach((id, monitor) -> runs.add(RunSummary.of(id, runAt,
+                monitor.failureStreak() > 0 ? RunSummary.Health.FAILED : RunSummary.Health.OK, monitor.lastFailure(),
+                monitor.lastGood())));
+        return new RunCommit(state.monitors(), state.outbox(), List.of(), Set.of(), history, runs,
+                Optional.of(runAt.minus(java.time.Duration.ofDays(400))));
     }
 
     /** A plugin's own event type, as a plugin this runner may not have would declare it. */

@@ -3,7 +3,6 @@ package dev.mfamonitor.monitor.aws;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.AppenderBase;
@@ -16,12 +15,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Logging as the runner sets it up under {@code -v}: its own {@code logback.xml} (read from the runner module's
- * sources, so that the test checks the file that ships), then the root logger at DEBUG, as {@code Main} does for
- * {@code --verbose}. Every line is captured; closing restores the tests' own configuration.
+ * Logging as the runner sets it up under {@code -v}: the third-party loggers its LoggingConfigurator keeps at INFO
+ * (read from the list in the runner module's sources, so that the test checks the file that ships), then the root
+ * logger at DEBUG, as {@code Main} does for {@code --verbose}. Every line is captured; closing restores the tests'
+ * own configuration.
  */
 final class RunnerLogging extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-    static final Path RUNNER_CONFIG = Path.of("..", "mfa-runner", "src", "main", "resources", "logback.xml");
+    static final Path RUNNER_CONFIG = Path.of("..", "mfa-runner", "src", "main", "resources", "dev", "mfamonitor", "runner",
+            "libraries-kept-at-info.txt");
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     static RunnerLogging verbose() throws Exception {
@@ -30,9 +31,11 @@ final class RunnerLogging extends AppenderBase<ILoggingEvent> implements AutoClo
         }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(RUNNER_CONFIG.toFile());
+        for (String library : Files.readAllLines(RUNNER_CONFIG)) {
+            if (!library.isBlank() && !library.startsWith("#")) {
+                context.getLogger(library.strip()).setLevel(Level.INFO);
+            }
+        }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.DEBUG);
         RunnerLogging capture = new RunnerLogging();

@@ -50,7 +50,11 @@ class TeamsSecretsTest {
     void restore() {
         root.detachAppender(logs);
         root.setLevel(rootLevel);
-        teams.close();
+        try {
+            TeamsTestSupport.assertEveryCardValid(teams);
+        } finally {
+            teams.close();
+        }
     }
 
     private void deliverCollecting(TeamsNotifier notifier) {

@@ -48,7 +48,8 @@ public interface StateStore extends AutoCloseable {
     /**
      * Records how deliveries went: small updates of existing outbox entries, never a rewrite of the snapshots. Marks
      * of one call are stored together or not at all; a mark for an entry the store does not hold is ignored. A store
-     * that keeps history updates the history entry of the same id too (also after the outbox dropped the entry).
+     * that keeps history updates the history entry of the same id too; once the outbox dropped a settled entry, its
+     * history entry keeps the deliveries it had then.
      */
     void mark(List<DeliveryMark> marks) throws IOException;
 

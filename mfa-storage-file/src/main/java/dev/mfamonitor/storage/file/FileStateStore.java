@@ -9,10 +9,15 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mfamonitor.spi.StateLockedException;
 import dev.mfamonitor.spi.StateUnreadableException;
+import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.History;
+import dev.mfamonitor.spi.state.HistoryEntry;
+import dev.mfamonitor.spi.state.HistoryQuery;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.state.OutboxEntry;
 import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.RunSummary;
 import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
 import dev.mfamonitor.storage.file.JsonCursor.ShapeException;
@@ -47,10 +52,12 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +76,11 @@ import java.util.zip.CheckedInputStream;
  * snapshots. A crash at any moment leaves the old or the new state, whole; at worst the marks of the call under way
  * are lost, which means those deliveries are sent again. <b>Load</b> never changes a byte: an absent file is a first
  * run; anything it cannot read is a {@link StateUnreadableException} saying why and how to recover.
+ *
+ * <p><b>History</b> ({@link HistoryFile}): a commit first appends the run's events and summaries to the history file as
+ * one chunk (or writes a compacted new file), then names the committed chunks in the state file it renames into
+ * place, so one rename commits both. Load and mark never touch the history file; {@link #history} reads it and lays
+ * the outbox's deliveries (the journal's marks included) over it.
  *
  * <p>Files: only regular files are read (a FIFO, a device or a directory is refused, never opened), at most
  * {@link #DEFAULT_MAX_BYTES} each (read as a stream, never as one array). The state directory is created 0700, and a
@@ -240,11 +252,12 @@ public final class FileStateStore implements StateStore {
     }
 
     /** What the files hold, with what a commit or mark must know about them. */
-    private record Loaded(StoredState state, boolean exists, String generation, long journalLength) {
-        static final Loaded FIRST_RUN = new Loaded(StoredState.EMPTY, false, "", -1);
+    private record Loaded(StoredState state, boolean exists, String generation, long journalLength,
+                          Optional<HistoryFile.Ref> history) {
+        static final Loaded FIRST_RUN = new Loaded(StoredState.EMPTY, false, "", -1, Optional.empty());
 
         Loaded with(StoredState next, long journal) {
-            return new Loaded(next, exists, generation, journal);
+            return new Loaded(next, exists, generation, journal, history);
         }
     }
 
@@ -286,7 +299,7 @@ public final class FileStateStore implements StateStore {
             journalLength = replay.validLength();
             state = applyMarks(state, replay.marks());
         }
-        return new Loaded(state, true, parsed.generation, journalLength);
+        return new Loaded(state, true, parsed.generation, journalLength, parsed.history);
     }
 
     private FileChannel open(Path file) throws StateUnreadableException {
@@ -301,7 +314,10 @@ public final class FileStateStore implements StateStore {
         }
     }
 
-    private record Parsed(StoredState state, String generation) {
+    private record Parsed(StoredState state, String generation, Optional<HistoryFile.Ref> history) {
+        Parsed(StoredState state, String generation) {
+            this(state, generation, Optional.empty());
+        }
     }
 
     private Parsed parse(FileChannel channel) throws StateUnreadableException, IOException {
@@ -333,7 +349,7 @@ public final class FileStateStore implements StateStore {
             }
             StateFileFormat.Read read = StateFileFormat.readBody(cursor);
             cursor.end();
-            return new Parsed(read.state(), read.generation());
+            return new Parsed(read.state(), read.generation(), read.history());
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()
@@ -383,7 +399,7 @@ public final class FileStateStore implements StateStore {
             tree.start();
             tree.beginObject();
             StateFileFormat.Read read = StateFileFormat.readBody(tree);
-            return new Parsed(read.state(), read.generation());
+            return new Parsed(read.state(), read.generation(), read.history());
         }
     }
 
@@ -441,9 +457,13 @@ public final class FileStateStore implements StateStore {
             prepareDirectory(target);
             target = held != null ? held.target : Target.resolve(path);
             Loaded base = current(target);
-            StoredState next = apply(base.state, commit);
+            Map<String, Map<String, Delivery>> finals = new TreeMap<>();
+            StoredState next = apply(base.state, commit, finals);
+            Optional<HistoryFile.Ref> history = appendHistory(target, base, commit, finals);
             String generation = newGeneration();
-            writeAtomically(target, out -> StateFileFormat.write(next, generation, out));
+            writeAtomically(target, out -> StateFileFormat.write(next, generation, history, out));
+            Target committedTo = target;
+            history.ifPresent(ref -> removeOtherHistoryFiles(committedTo, ref.id()));
             // The new generation made the journal stale (its marks are in the file now); removing it only saves
             // reading it once more, so a failure here changes nothing.
             try {
@@ -452,23 +472,35 @@ public final class FileStateStore implements StateStore {
                 // stale by generation: ignored by every load, replaced by the next mark
             }
             if (held != null) {
-                cached = new Loaded(next, true, generation, -1);
+                cached = new Loaded(next, true, generation, -1, history);
             }
         } catch (Error e) {
             throw failure("committing to", e);
         }
     }
 
-    private static StoredState apply(StoredState state, RunCommit commit) {
+    /**
+     * The state after the commit.
+     *
+     * @param finals filled with the last deliveries (the commit's marks applied) of the entries the commit drops
+     */
+    private static StoredState apply(StoredState state, RunCommit commit, Map<String, Map<String, Delivery>> finals) {
         Map<String, MonitorState> monitors = new TreeMap<>(state.monitors());
         monitors.putAll(commit.monitors());
         List<OutboxEntry> outbox = new ArrayList<>(state.outbox().size() + commit.newEntries().size());
         Set<String> ids = new HashSet<>();
+        List<OutboxEntry> dropped = new ArrayList<>();
         for (OutboxEntry entry : state.outbox()) {
             if (!commit.settled().contains(entry.id())) {
                 outbox.add(entry);
                 ids.add(entry.id());
+            } else {
+                dropped.add(entry);
             }
+        }
+        if (!dropped.isEmpty()) {
+            StoredState last = applyMarks(new StoredState(Map.of(), dropped), commit.marks());
+            last.outbox().forEach(e -> finals.put(e.id(), e.deliveries()));
         }
         for (OutboxEntry entry : commit.newEntries()) {
             if (!ids.add(entry.id())) {
@@ -504,6 +536,223 @@ public final class FileStateStore implements StateStore {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    // ---- history
+
+    /**
+     * Appends the commit's chunk to the history file (or writes a new, compacted one), before the state file names it:
+     * until the state file's rename, the appended bytes are not committed history.
+     *
+     * @return the reference the new state file holds; the old one when the commit adds no history
+     */
+    private Optional<HistoryFile.Ref> appendHistory(Target target, Loaded base, RunCommit commit,
+                                                    Map<String, Map<String, Delivery>> finals) throws IOException {
+        Instant newestFinal = base.state.outbox().stream().filter(e -> finals.containsKey(e.id()))
+                .map(OutboxEntry::createdAt).max(Instant::compareTo).orElse(Instant.EPOCH);
+        // Without a history yet, the last deliveries of dropped entries are about nothing the history holds.
+        Map<String, Map<String, Delivery>> kept = base.history.isPresent() ? finals : Map.of();
+        Optional<HistoryFile.Encoded> encoded = HistoryFile.encode(commit.history(), commit.runs(), kept, newestFinal);
+        Optional<HistoryFile.Ref> old = base.history.map(ref -> ref.withKeepFrom(commit.keepHistoryFrom()));
+        if (encoded.isEmpty()) {
+            return old;
+        }
+        HistoryFile.Ref ref = old.orElseGet(() -> new HistoryFile.Ref(newGeneration().substring(0, 16),
+                commit.keepHistoryFrom(), List.of()));
+        if (old.isPresent() && !historyIntact(target, ref)) {
+            ref = new HistoryFile.Ref(newGeneration().substring(0, 16), ref.keepFrom(), List.of());
+        }
+        long dead = ref.deadBytes();
+        List<HistoryFile.Chunk> chunks = new ArrayList<>(ref.chunks());
+        byte[] bytes = encoded.get().bytes();
+        if (ref.chunks().isEmpty() || dead > 0 && dead >= HistoryFile.COMPACT_AT * ref.length()) {
+            HistoryFile.Ref from = ref;
+            HistoryFile.Ref compacted = new HistoryFile.Ref(newGeneration().substring(0, 16), ref.keepFrom(),
+                    ref.chunks().stream().filter(c -> !from.dead(c)).toList());
+            Path source = historyPath(target, ref.id());
+            writeAtomically(target, historyPath(target, compacted.id()), out -> {
+                if (!compacted.chunks().isEmpty()) {
+                    copyLiveChunks(source, from, out);
+                }
+                out.write(bytes);
+            });
+            chunks = new ArrayList<>(compacted.chunks());
+            chunks.add(encoded.get().chunk());
+            return Optional.of(new HistoryFile.Ref(compacted.id(), compacted.keepFrom(), chunks));
+        }
+        Path file = historyPath(target, ref.id());
+        refuseIfNotRegular(file, "history file");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            long position = ref.length();
+            if (channel.size() > position) {
+                channel.truncate(position); // bytes of a commit killed before its rename: never history
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+            channel.force(true);
+        } catch (FileSystemException e) {
+            throw new IOException("cannot append to the history file " + file + ": " + reason(e)
+                    + "; the state was left as it was", e);
+        }
+        chunks.add(encoded.get().chunk());
+        return Optional.of(new HistoryFile.Ref(ref.id(), ref.keepFrom(), chunks));
+    }
+
+    /**
+     * Whether the history file the state names is there and at least as long as its committed chunks. A history file
+     * that was deleted or cut short is not worth failing the run for (alerts matter more than the record of them): the
+     * commit starts a new one and says so.
+     */
+    private boolean historyIntact(Target target, HistoryFile.Ref ref) {
+        Path file = historyPath(target, ref.id());
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isRegularFile() && attributes.size() >= ref.length()) {
+                return true;
+            }
+        } catch (IOException e) {
+            // missing or unreadable: below
+        }
+        // Looked up here, not in a static field: a process that never meets this needs no slf4j provider.
+        org.slf4j.LoggerFactory.getLogger(FileStateStore.class).warn("the history file {} of {} is missing or shorter than the state records; the history before this"
+                + " run is lost and a new history file is started", file, describeFile());
+        return false;
+    }
+
+    private void copyLiveChunks(Path source, HistoryFile.Ref ref, OutputStream out) throws IOException {
+        try (FileChannel channel = ops.openForReading(source)) {
+            long offset = 0;
+            for (HistoryFile.Chunk chunk : ref.chunks()) {
+                if (!ref.dead(chunk)) {
+                    out.write(readChunk(channel, offset, chunk));
+                }
+                offset += chunk.length();
+            }
+        }
+    }
+
+    private static byte[] readChunk(FileChannel channel, long offset, HistoryFile.Chunk chunk) throws IOException {
+        if (chunk.length() > Integer.MAX_VALUE - 16) {
+            throw new IOException("a history chunk of " + chunk.length() + " bytes is larger than any this store writes");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) chunk.length());
+        long position = offset;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, position);
+            if (read < 0) {
+                break; // short: the checksum check names it
+            }
+            position += read;
+        }
+        return buffer.hasRemaining() ? java.util.Arrays.copyOf(buffer.array(), buffer.position()) : buffer.array();
+    }
+
+    private static Path historyPath(Target target, String id) {
+        return target.sibling(".history-" + id);
+    }
+
+    /** After a commit: history files no state names any more (the one before a compaction, a killed commit's). */
+    private void removeOtherHistoryFiles(Target target, String current) {
+        String prefix = target.file.getFileName() + ".history-";
+        String keep = prefix + current;
+        DirectoryStream.Filter<Path> ours = file -> {
+            String name = file.getFileName().toString();
+            return name.startsWith(prefix) && !name.equals(keep);
+        };
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(target.directory, ours)) {
+            for (Path file : files) {
+                if (!Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            // a left-over history file is named by no state and removed after the next commit
+        }
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return true;
+    }
+
+    @Override
+    public synchronized History history(HistoryQuery query) throws StateUnreadableException, IOException {
+        Objects.requireNonNull(query, "query");
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Target target = held != null ? held.target : Target.resolve(path);
+                Loaded loaded = held != null ? current(target) : read(target);
+                if (loaded.history.isEmpty()) {
+                    return History.EMPTY;
+                }
+                HistoryFile.Ref ref = loaded.history.get();
+                Path file = historyPath(target, ref.id());
+                try (FileChannel channel = ops.openForReading(file)) {
+                    return readHistory(channel, file, ref, loaded.state, query);
+                } catch (NoSuchFileException e) {
+                    if (held == null && attempt == 0) {
+                        continue; // a commit compacted it between our read of the state and the open: read again
+                    }
+                    throw historyUnreadable(file, "is missing", e);
+                } catch (AccessDeniedException e) {
+                    throw historyUnreadable(file, "cannot be read by this user: permission denied (" + ownerAndMode(file)
+                            + ")", e);
+                }
+            }
+        } catch (OutOfMemoryError e) {
+            throw new IOException("ran out of memory reading the history of " + describeFile() + ": give the JVM a"
+                    + " larger heap (java -Xmx...), or read less of it (--since)", e);
+        } catch (Error e) {
+            throw failure("reading the history of", e);
+        }
+    }
+
+    private History readHistory(FileChannel channel, Path file, HistoryFile.Ref ref, StoredState state,
+                                HistoryQuery query) throws IOException, StateUnreadableException {
+        Map<String, HistoryEntry> events = new java.util.LinkedHashMap<>();
+        List<RunSummary> runs = new ArrayList<>();
+        Optional<Instant> keepFrom = ref.keepFrom();
+        long offset = 0;
+        int number = 0;
+        for (HistoryFile.Chunk chunk : ref.chunks()) {
+            number++;
+            long at = offset;
+            offset += chunk.length();
+            if (ref.dead(chunk) || query.since().map(s -> chunk.newestMillis() < s.toEpochMilli()).orElse(false)) {
+                continue;
+            }
+            HistoryFile.Decoded decoded;
+            try {
+                decoded = HistoryFile.decode(readChunk(channel, at, chunk), chunk, number);
+            } catch (ShapeException e) {
+                throw historyUnreadable(file, e.getMessage(), e);
+            }
+            for (HistoryEntry entry : decoded.events()) {
+                if (keepFrom.map(k -> !entry.committedAt().isBefore(k)).orElse(true) && query.matches(entry)) {
+                    events.put(entry.id(), entry);
+                }
+            }
+            decoded.finals().forEach((id, deliveries) -> events.computeIfPresent(id,
+                    (k, e) -> new HistoryEntry(e.id(), e.event(), e.committedAt(), deliveries)));
+            for (RunSummary run : decoded.runs()) {
+                if (keepFrom.map(k -> !run.runAt().isBefore(k)).orElse(true) && query.matches(run)) {
+                    runs.add(run);
+                }
+            }
+        }
+        for (OutboxEntry entry : state.outbox()) {
+            events.computeIfPresent(entry.id(), (k, e) -> new HistoryEntry(e.id(), e.event(), e.committedAt(),
+                    entry.deliveries()));
+        }
+        return new History(List.copyOf(events.values()), runs);
+    }
+
+    private StateUnreadableException historyUnreadable(Path file, String problem, Throwable cause) {
+        return new StateUnreadableException("the history file " + file + " of " + describeFile() + " " + problem
+                + ". mfa-monitor changed nothing; runs go on (the next commit starts a new history file if this one is"
+                + " missing or short). To keep the rest of the history, restore the file from a backup.", cause);
     }
 
     // ---- mark

@@ -129,6 +129,13 @@ final class JsonCursor {
         return parser.getIntValue();
     }
 
+    long longInteger() throws ShapeException, IOException {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw wrongType("a whole number");
+        }
+        return parser.getLongValue();
+    }
+
     boolean bool() throws ShapeException {
         JsonToken token = parser.currentToken();
         if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {

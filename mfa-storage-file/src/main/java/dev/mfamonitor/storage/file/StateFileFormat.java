@@ -46,7 +46,8 @@ import java.util.TreeMap;
  *                              "alertedAt":{"<account id>":"<instant>"}}},
  *  "outbox":[{"id":"<entry id>","createdAt":"<instant>","event":<event>,
  *             "deliveries":{"<notifier id>":{"state":"PENDING","attempts":0,"lastAttemptAt":"<instant>"?,
- *                                            "lastError":"..."?}}}]}
+ *                                            "lastError":"..."?}}}],
+ *  "history":{"id":"<hex>","keepFrom":"<instant>"?,"chunks":[[<newest epoch ms>,<length>,<crc32c>]]}?}
  *
  * snapshot: {"service":"github","observedAt":"<instant>","accounts":[<account>],"requirements":{"<name>":"ENABLED"},
  *            "facts":{},"gaps":[{"scope":"*","reason":"..."}],"notices":[<notice>]?}
@@ -58,7 +59,10 @@ import java.util.TreeMap;
  * type:     {"name":"gitlab.TOKEN_WITHOUT_EXPIRY","words":"Token without expiry","severity":"MEDIUM","goodNews":false}
  * }</pre>
  *
- * Every event type is stored with its whole definition, so that a type this runner does not know (a newer plugin's,
+ * {@code history} names the history file beside the state ({@link HistoryFile}) and what of it is committed; a state
+ * written before the history existed has none, and loads with an empty history.
+ *
+ * <p>Every event type is stored with its whole definition, so that a type this runner does not know (a newer plugin's,
  * read after a rollback) is restored with the words and severity it was raised with ({@link EventType#restore}).
  * Instants are ISO-8601 strings; enums are their constant names; {@code ?} marks a field left out when absent (an
  * account's {@code scope} when empty, its {@code facts}, a snapshot's {@code notices} and an event's {@code carried}
@@ -89,6 +93,12 @@ final class StateFileFormat {
 
     /** Writes the state, compact, followed by one newline. Does not close {@code out}. */
     static void write(StoredState state, String generation, OutputStream out) throws IOException {
+        write(state, generation, Optional.empty(), out);
+    }
+
+    /** Writes the state and the reference to its history file, compact, followed by one newline. */
+    static void write(StoredState state, String generation, Optional<HistoryFile.Ref> history, OutputStream out)
+            throws IOException {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberField("schemaVersion", SCHEMA_VERSION);
@@ -104,6 +114,9 @@ final class StateFileFormat {
                 writeEntry(json, entry);
             }
             json.writeEndArray();
+            if (history.isPresent()) {
+                HistoryFile.writeRef(json, history.get());
+            }
             json.writeEndObject();
             json.writeRaw('\n');
         }
@@ -200,7 +213,7 @@ final class StateFileFormat {
         json.writeEndObject();
     }
 
-    private static void writeEvent(JsonGenerator json, ChangeEvent event) throws IOException {
+    static void writeEvent(JsonGenerator json, ChangeEvent event) throws IOException {
         json.writeStartObject();
         json.writeStringField("id", event.id());
         json.writeFieldName("type");
@@ -275,8 +288,8 @@ final class StateFileFormat {
         return JSON.createParser(in);
     }
 
-    /** A schema-2 state and the generation it declares. */
-    record Read(StoredState state, String generation) {
+    /** A schema-2 state, the generation it declares and the reference to its history, if it has one. */
+    record Read(StoredState state, String generation, Optional<HistoryFile.Ref> history) {
     }
 
     /**
@@ -287,11 +300,13 @@ final class StateFileFormat {
         String generation = null;
         Map<String, MonitorState> monitors = null;
         List<OutboxEntry> outbox = null;
+        HistoryFile.Ref history = null;
         while (in.nextField()) {
             switch (in.field()) {
                 case "generation" -> generation = in.string();
                 case "monitors" -> monitors = readMonitors(in);
                 case "outbox" -> outbox = readOutbox(in);
+                case "history" -> history = HistoryFile.readRef(in);
                 default -> in.skip();
             }
         }
@@ -301,7 +316,7 @@ final class StateFileFormat {
         }
         in.required(monitors, "monitors");
         in.required(outbox, "outbox");
-        return new Read(new StoredState(monitors, outbox), generation);
+        return new Read(new StoredState(monitors, outbox), generation, Optional.ofNullable(history));
     }
 
     private static Map<String, MonitorState> readMonitors(JsonCursor in) throws IOException, ShapeException {
@@ -513,7 +528,7 @@ final class StateFileFormat {
         return in.construct(() -> new OutboxEntry(i, e, c, d));
     }
 
-    private static ChangeEvent readEvent(JsonCursor in) throws IOException, ShapeException {
+    static ChangeEvent readEvent(JsonCursor in) throws IOException, ShapeException {
         String id = null;
         EventType type = null;
         Severity severity = null;

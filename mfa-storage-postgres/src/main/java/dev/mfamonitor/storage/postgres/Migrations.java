@@ -19,7 +19,7 @@ import java.util.OptionalInt;
 final class Migrations {
 
     /** The files, oldest first; file {@code i} (from 0) brings the schema to version {@code i + 1}. */
-    static final List<String> FILES = List.of("V1__initial.sql");
+    static final List<String> FILES = List.of("V1__initial.sql", "V2__history.sql");
     static final int LATEST = FILES.size();
 
     private Migrations() {

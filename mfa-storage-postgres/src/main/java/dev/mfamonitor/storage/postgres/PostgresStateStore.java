@@ -8,9 +8,13 @@ import dev.mfamonitor.spi.StateLockedException;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.Delivery;
 import dev.mfamonitor.spi.state.DeliveryMark;
+import dev.mfamonitor.spi.state.History;
+import dev.mfamonitor.spi.state.HistoryEntry;
+import dev.mfamonitor.spi.state.HistoryQuery;
 import dev.mfamonitor.spi.state.MonitorState;
 import dev.mfamonitor.spi.state.OutboxEntry;
 import dev.mfamonitor.spi.state.RunCommit;
+import dev.mfamonitor.spi.state.RunSummary;
 import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
 import org.postgresql.PGConnection;
@@ -318,6 +322,10 @@ public final class PostgresStateStore implements StateStore {
             }
             writeMonitors(connection, prepared, digests);
             writeEntries(connection, commit.newEntries());
+            if (commit.keepHistoryFrom().isPresent()) {
+                pruneHistory(connection, commit.keepHistoryFrom().get());
+            }
+            writeHistory(connection, commit.history(), commit.runs());
             writeMarks(connection, commit.marks());
             if (!commit.settled().isEmpty()) {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + sql.outbox + " WHERE entry_id = ANY (?)")) {
@@ -477,10 +485,233 @@ public final class PostgresStateStore implements StateStore {
         statement.setString(6, delivery.lastError().map(StateJson::string).orElse(null));
     }
 
-    /** Upserts each mark's row where its entry exists; marks for entries the store does not hold change nothing. */
+    // ---- history
+
+    /** Deletes the history older than the commit's bound ({@code policy.history}); deliveries go with their events. */
+    private void pruneHistory(Connection connection, Instant keepFrom) throws SQLException {
+        java.sql.Timestamp bound = java.sql.Timestamp.from(keepFrom);
+        try (PreparedStatement events = connection.prepareStatement("DELETE FROM " + sql.historyEvents
+                + " WHERE committed_time < ?");
+             PreparedStatement runs = connection.prepareStatement("DELETE FROM " + sql.historyRuns + " WHERE run_time < ?")) {
+            events.setTimestamp(1, bound);
+            events.executeUpdate();
+            runs.setTimestamp(1, bound);
+            runs.executeUpdate();
+        }
+    }
+
+    private void writeHistory(Connection connection, List<HistoryEntry> events, List<RunSummary> runs) throws SQLException {
+        if (!events.isEmpty()) {
+            try (PreparedStatement event = connection.prepareStatement("INSERT INTO " + sql.historyEvents
+                    + " (entry_id, committed_at, committed_time, monitor_id, account_id, event_type, event)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?::json)");
+                 PreparedStatement delivery = connection.prepareStatement("INSERT INTO " + sql.historyDeliveries
+                         + " (entry_id, notifier_id, state, attempts, last_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?::json)")) {
+                boolean deliveries = false;
+                for (HistoryEntry e : events) {
+                    event.setString(1, e.id());
+                    event.setString(2, e.committedAt().toString());
+                    event.setTimestamp(3, java.sql.Timestamp.from(e.committedAt()));
+                    event.setString(4, plain(e.event().monitorId()));
+                    event.setString(5, e.event().account().map(a -> plain(a.id())).orElse(null));
+                    event.setString(6, plain(e.event().type().name()));
+                    event.setString(7, StateJson.text(StateJson.event(e.event())));
+                    event.addBatch();
+                    for (Map.Entry<String, Delivery> d : e.deliveries().entrySet()) {
+                        setDelivery(delivery, e.id(), d.getKey(), d.getValue());
+                        delivery.addBatch();
+                        deliveries = true;
+                    }
+                }
+                event.executeBatch();
+                if (deliveries) {
+                    delivery.executeBatch();
+                }
+            }
+        }
+        if (!runs.isEmpty()) {
+            try (PreparedStatement run = connection.prepareStatement("INSERT INTO " + sql.historyRuns
+                    + " (monitor_id, run_at, run_time, service, health, problem, enabled, weak, disabled, not_applicable,"
+                    + " unknown, admins_without_mfa, summary) VALUES (?, ?, ?, ?, ?, ?::json, ?, ?, ?, ?, ?, ?, ?::json)")) {
+                for (RunSummary r : runs) {
+                    run.setString(1, plain(r.monitorId()));
+                    run.setString(2, r.runAt().toString());
+                    run.setTimestamp(3, java.sql.Timestamp.from(r.runAt()));
+                    run.setString(4, plain(r.service()));
+                    run.setString(5, r.health().name());
+                    run.setString(6, r.problem().map(StateJson::string).orElse(null));
+                    run.setInt(7, r.enabled());
+                    run.setInt(8, r.weak());
+                    run.setInt(9, r.disabled());
+                    run.setInt(10, r.notApplicable());
+                    run.setInt(11, r.unknown());
+                    run.setInt(12, r.adminsWithoutMfa());
+                    run.setString(13, StateJson.text(StateJson.runKeys(r.monitorId(), r.service())));
+                    run.addBatch();
+                }
+                run.executeBatch();
+            }
+        }
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return true;
+    }
+
+    @Override
+    public synchronized History history(HistoryQuery query) throws StateUnreadableException, IOException {
+        Objects.requireNonNull(query, "query");
+        Connection connection = dataConnection("read the history");
+        try {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
+            OptionalInt version = Migrations.installedVersion(connection, settings.schema());
+            if (version.isEmpty() || version.getAsInt() < 2) {
+                connection.rollback();
+                return History.EMPTY; // a schema-1 database gains its history with the first commit of this version
+            }
+            if (version.getAsInt() > SCHEMA_VERSION) {
+                connection.rollback();
+                throw new StateUnreadableException(describe + " holds schema " + version.getAsInt() + " of the mfa-monitor"
+                        + " state, written by a newer mfa-monitor; this version reads schema " + SCHEMA_VERSION
+                        + " and older. It left the database unchanged");
+            }
+            History history = readHistory(connection, query);
+            connection.rollback();
+            return history.select(query);
+        } catch (StateJson.ShapeException e) {
+            rollbackQuietly(connection);
+            throw new StateUnreadableException(describe + " holds a history mfa-monitor cannot read: " + e.getMessage()
+                    + ". It left the database unchanged; runs are not affected", e);
+        } catch (SQLException e) {
+            rollbackQuietly(connection);
+            throw failure("reading the history", e);
+        }
+    }
+
+    /** The rows a query may select, narrowed in SQL by time and monitor; the caller applies the query exactly. */
+    private History readHistory(Connection connection, HistoryQuery query) throws SQLException, StateJson.ShapeException {
+        // Microseconds in the database, nanoseconds in the engine: narrow a microsecond wider, select exactly after.
+        java.sql.Timestamp since = query.since().map(s -> java.sql.Timestamp.from(s.minusNanos(1_000)))
+                .orElse(null);
+        String monitor = query.monitorId().map(PostgresStateStore::plain).orElse(null);
+        Map<String, Map<String, Delivery>> deliveries = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT d.entry_id, d.notifier_id, d.state,"
+                + " d.attempts, d.last_attempt_at, d.last_error FROM " + sql.historyDeliveries + " d JOIN "
+                + sql.historyEvents + " e USING (entry_id) WHERE (?::timestamptz IS NULL OR e.committed_time >= ?)"
+                + " AND (?::text IS NULL OR e.monitor_id = ?)")) {
+            statement.setFetchSize(2_000);
+            statement.setTimestamp(1, since);
+            statement.setTimestamp(2, since);
+            statement.setString(3, monitor);
+            statement.setString(4, monitor);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    deliveries.computeIfAbsent(row.getString(1), k -> new LinkedHashMap<>())
+                            .put(row.getString(2), delivery(row, row.getString(1)));
+                }
+            }
+        }
+        List<HistoryEntry> events = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT entry_id, committed_at, event FROM "
+                + sql.historyEvents + " WHERE (?::timestamptz IS NULL OR committed_time >= ?)"
+                + " AND (?::text IS NULL OR monitor_id = ?) ORDER BY seq")) {
+            statement.setFetchSize(2_000);
+            statement.setTimestamp(1, since);
+            statement.setTimestamp(2, since);
+            statement.setString(3, monitor);
+            statement.setString(4, monitor);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    String id = row.getString(1);
+                    Instant committedAt = instant(row.getString(2), "history event '" + id + "'");
+                    ChangeEvent event = StateJson.readEvent(StateJson.parse(row.getString(3)));
+                    Map<String, Delivery> own = deliveries.getOrDefault(id, Map.of());
+                    try {
+                        events.add(new HistoryEntry(id, event, committedAt, own));
+                    } catch (IllegalArgumentException e) {
+                        throw new StateJson.ShapeException(e.getMessage());
+                    }
+                }
+            }
+        }
+        List<RunSummary> runs = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT seq, run_at, health, problem, enabled,"
+                + " weak, disabled, not_applicable, unknown, admins_without_mfa, summary FROM " + sql.historyRuns
+                + " WHERE (?::timestamptz IS NULL OR run_time >= ?) AND (?::text IS NULL OR monitor_id = ?) ORDER BY seq")) {
+            statement.setTimestamp(1, since);
+            statement.setTimestamp(2, since);
+            statement.setString(3, monitor);
+            statement.setString(4, monitor);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    String where = "history run " + row.getLong(1);
+                    Instant runAt = instant(row.getString(2), where);
+                    StateJson.Field keys = new StateJson.Field(StateJson.parse(row.getString(11)), "the summary of " + where);
+                    String problem = row.getString(4);
+                    try {
+                        runs.add(new RunSummary(keys.string("monitorId"), keys.string("service"), runAt,
+                                RunSummary.Health.valueOf(row.getString(3)),
+                                problem == null ? Optional.empty() : Optional.of(StateJson.readString(problem)),
+                                row.getInt(5), row.getInt(6), row.getInt(7), row.getInt(8), row.getInt(9), row.getInt(10)));
+                    } catch (IllegalArgumentException e) {
+                        throw new StateJson.ShapeException(where + " is malformed: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return new History(events, runs);
+    }
+
+    private static Instant instant(String text, String where) throws StateJson.ShapeException {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new StateJson.ShapeException(where + " has a malformed time");
+        }
+    }
+
+    private static Delivery delivery(ResultSet row, String entry) throws SQLException, StateJson.ShapeException {
+        String at = row.getString(5);
+        String error = row.getString(6);
+        try {
+            return new Delivery(Delivery.State.valueOf(row.getString(3)), row.getInt(4),
+                    at == null ? Optional.empty() : Optional.of(Instant.parse(at)),
+                    error == null ? Optional.empty() : Optional.of(StateJson.readString(error)));
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new StateJson.ShapeException("the delivery of history event '" + entry + "' to notifier '"
+                    + row.getString(2) + "' is malformed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Upserts each mark's row where its entry exists; marks for entries the store does not hold change nothing. The
+     * history's copy of the delivery follows, for entries the outbox holds (a mark of an entry the outbox dropped
+     * changes nothing, as the SPI says).
+     */
     private void writeMarks(Connection connection, List<DeliveryMark> marks) throws SQLException {
         if (marks.isEmpty()) {
             return;
+        }
+        if (Migrations.installedVersion(connection, settings.schema()).orElse(0) >= 2) {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + sql.historyDeliveries
+                    + " (entry_id, notifier_id, state, attempts, last_attempt_at, last_error)"
+                    + " SELECT ?, ?, ?, ?, ?, ?::json WHERE EXISTS (SELECT 1 FROM " + sql.historyEvents + " WHERE entry_id = ?)"
+                    + " AND EXISTS (SELECT 1 FROM " + sql.deliveries + " WHERE entry_id = ? AND notifier_id = ?)"
+                    + " ON CONFLICT (entry_id, notifier_id) DO UPDATE SET state = EXCLUDED.state,"
+                    + " attempts = EXCLUDED.attempts, last_attempt_at = EXCLUDED.last_attempt_at,"
+                    + " last_error = EXCLUDED.last_error")) {
+                for (DeliveryMark mark : marks) {
+                    setDelivery(statement, mark.entryId(), mark.notifierId(), mark.delivery());
+                    statement.setString(7, mark.entryId());
+                    statement.setString(8, mark.entryId());
+                    statement.setString(9, mark.notifierId());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
         }
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + sql.deliveries
                 + " (entry_id, notifier_id, state, attempts, last_attempt_at, last_error)"
@@ -753,8 +984,14 @@ public final class PostgresStateStore implements StateStore {
         final String accounts;
         final String outbox;
         final String deliveries;
+        final String historyEvents;
+        final String historyDeliveries;
+        final String historyRuns;
 
         Sql(String schema) {
+            historyEvents = schema + ".history_events";
+            historyDeliveries = schema + ".history_deliveries";
+            historyRuns = schema + ".history_runs";
             monitors = schema + ".monitors";
             accounts = schema + ".accounts";
             outbox = schema + ".outbox";

@@ -144,6 +144,14 @@ final class StateJson {
 
     // ---- events
 
+    /** The exact keys of a history run row: its monitor id and service (the text columns are plain copies). */
+    static ObjectNode runKeys(String monitorId, String service) {
+        ObjectNode node = NODES.objectNode();
+        node.put("monitorId", monitorId);
+        node.put("service", service);
+        return node;
+    }
+
     static ObjectNode type(EventType type) {
         ObjectNode node = NODES.objectNode();
         node.put("name", type.name());

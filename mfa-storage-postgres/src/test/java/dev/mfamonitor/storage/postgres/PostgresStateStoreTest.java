@@ -166,7 +166,7 @@ class PostgresStateStoreTest {
             assertThatThrownBy(() -> store.commit(commit(Map.of(), List.of(), Set.of())))
                     .isInstanceOf(IOException.class).hasMessageContaining("never downgrades");
         }
-        assertThat(count("schema_version")).isEqualTo(2);
+        assertThat(count("schema_version")).isEqualTo(3);
         assertThat(count("monitors")).isEqualTo(1);
     }
 
@@ -189,8 +189,40 @@ class PostgresStateStoreTest {
             assertThat(row.next()).isTrue();
             assertThat(row.getInt(1)).isEqualTo(1);
             assertThat(row.getString(2)).isEqualTo("V1__initial.sql");
+            assertThat(row.next()).isTrue();
+            assertThat(row.getInt(1)).isEqualTo(2);
+            assertThat(row.getString(2)).isEqualTo("V2__history.sql");
             assertThat(row.next()).isFalse();
         }
+    }
+
+    @Test
+    void aDatabaseOfSchemaOneLoadsAsItWasAndGainsItsHistoryInTheFirstCommit() throws Exception {
+        StoredState state = StateStoreContract.richState();
+        store().commit(StateStoreContract.commitOf(state));
+        // What the release before the history left: schema 1, without the history tables.
+        server.execute("DROP TABLE " + schema + ".history_deliveries, " + schema + ".history_events, " + schema
+                + ".history_runs; DELETE FROM " + schema + ".schema_version WHERE version = 2");
+
+        PostgresStateStore store = store();
+        RunCommit next = new RunCommit(Map.of(), List.of(), List.of(), Set.of(), List.of(), List.of(
+                new dev.mfamonitor.spi.state.RunSummary("github-acme", "github", T0,
+                        dev.mfamonitor.spi.state.RunSummary.Health.OK, Optional.empty(), 2, 0, 1, 1, 0, 1)),
+                Optional.of(T0.minus(java.time.Duration.ofDays(400))));
+        try (StateStore.Lock lock = store.lock()) {
+            assertThat(store.load()).isEqualTo(state);
+            assertThat(store.history(dev.mfamonitor.spi.state.HistoryQuery.ALL))
+                    .isEqualTo(dev.mfamonitor.spi.state.History.EMPTY);
+            store.mark(List.of(new DeliveryMark(state.outbox().get(0).id(), "security-slack", new Delivery(
+                    Delivery.State.DELIVERED, 1, Optional.of(T0), Optional.empty()))));
+            store.commit(next);
+        }
+
+        assertThat(count("schema_version")).isEqualTo(2);
+        StoredState after = store().load();
+        assertThat(after.monitors()).isEqualTo(state.monitors());
+        assertThat(after.outbox().get(0).deliveries().get("security-slack").state()).isEqualTo(Delivery.State.DELIVERED);
+        assertThat(store().history(dev.mfamonitor.spi.state.HistoryQuery.ALL).runs()).isEqualTo(next.runs());
     }
 
     @Test

@@ -32,6 +32,7 @@ class DeployFilesTest {
     private static final Path REPO = Path.of(System.getProperty("repo.dir", "../..")).toAbsolutePath().normalize();
     private static final String JAR = "/opt/mfa-monitor/mfa-monitor.jar";
     private static final String PLUGINS = "/opt/mfa-monitor/plugins";
+    private static final String LAUNCHER = "/opt/mfa-monitor/bin/mfa-monitor";
     private static final Pattern CRON_FIELD = Pattern.compile("(\\*|\\d+(-\\d+)?)(/\\d+)?(,(\\*|\\d+(-\\d+)?)(/\\d+)?)*");
     private static final int[][] CRON_RANGES = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}};
 
@@ -338,7 +339,7 @@ class DeployFilesTest {
     }
 
     @Test
-    void theDockerfileBuildsOnTemurin17RunsAsNonRootAndKeepsStateOnAVolume() throws Exception {
+    void theDockerfileBuildsFromTheDistributionArchiveOnTemurin17RunsAsNonRootAndKeepsStateOnAVolume() throws Exception {
         List<String[]> instructions = dockerInstructions(read("docker/Dockerfile"));
         Set<String> known = Set.of("FROM", "RUN", "COPY", "ADD", "ENV", "ARG", "USER", "WORKDIR", "VOLUME", "ENTRYPOINT",
                 "CMD", "LABEL", "EXPOSE", "HEALTHCHECK", "STOPSIGNAL", "SHELL", "ONBUILD");
@@ -350,22 +351,31 @@ class DeployFilesTest {
         assertThat(users.get(users.size() - 1)).as("the last USER").doesNotMatch("(root|0)(:.*)?");
 
         Map<String, String> copies = new LinkedHashMap<>();
-        instructions.stream().filter(i -> i[0].equals("COPY")).forEach(i -> {
+        instructions.stream().filter(i -> i[0].equals("COPY") || i[0].equals("ADD")).forEach(i -> {
             String[] paths = i[1].split("\\s+");
             copies.put(paths[0], paths[1]);
         });
-        assertThat(copies).containsEntry("mfa-runner/target/mfa-monitor.jar", JAR)
-                .containsEntry("examples/deploy/docker/plugins/", PLUGINS + "/");
-        // The build context is the repository root: the plugin directory exists there, and the runner builds that jar.
+        // The distribution archive, unpacked by ADD, with the plugins of the build context beside the bundled ones.
+        assertThat(copies).containsEntry("mfa-runner/target/mfa-monitor-${VERSION}.tar.gz", "/opt/")
+                .containsEntry("examples/deploy/docker/plugins/", PLUGINS + "/")
+                .containsEntry("examples/quickstart/", "/tmp/quickstart/");
+        Matcher version = Pattern.compile("<artifactId>mfa-monitor-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(REPO.resolve("pom.xml")));
+        assertThat(version.find()).isTrue();
+        assertThat(single(instructions, "ARG")).as("the archive of this build").isEqualTo("VERSION=" + version.group(1));
+        // The build context is the repository root: the plugin directory exists there, and the runner builds that archive.
         assertThat(REPO.resolve("examples/deploy/docker/plugins")).isDirectory();
-        assertThat(Files.readString(REPO.resolve("mfa-runner/pom.xml"))).contains("<finalName>mfa-monitor</finalName>");
+        assertThat(Files.readString(REPO.resolve("mfa-runner/src/assembly/distribution.xml"))).contains("tar.gz");
+        assertThat(instructions).as("the class-data archive made at build time").anySatisfy(i -> assertThat(
+                i[0] + " " + i[1].replaceAll("\\s+", " ")).isEqualTo("RUN /opt/mfa-monitor/bin/mfa-monitor run --config "
+                + "/tmp/quickstart/mfa-monitor.yaml && rm -rf /tmp/quickstart && ls /opt/mfa-monitor/cache/mfa-monitor-run-*.jsa"));
 
         String volume = single(instructions, "VOLUME");
         assertThat(json.readTree(volume)).containsExactly(json.getNodeFactory().textNode("/var/lib/mfa-monitor"));
-        assertThat(single(instructions, "ENV")).isEqualTo("MFA_MONITOR_PLUGINS=" + PLUGINS);
+        assertThat(single(instructions, "ENV")).isEqualTo("MFA_MONITOR_CACHE=/opt/mfa-monitor/cache");
         JsonNode entrypoint = json.readTree(single(instructions, "ENTRYPOINT"));
         assertThat(entrypoint.isArray()).as("ENTRYPOINT in exec form").isTrue();
-        assertThat(entrypoint.toString()).endsWith("\"-jar\",\"" + JAR + "\"]");
+        assertThat(entrypoint.toString()).isEqualTo("[\"" + LAUNCHER + "\"]");
         assertThat(json.readTree(single(instructions, "CMD")).isArray()).as("CMD in exec form").isTrue();
     }
 
