@@ -40,20 +40,23 @@ public final class FakeServices {
                 aws.managementAccount().addUser(u % 10 == 9 ? FakeIamUser.programmatic("svc" + u, created)
                         : FakeIamUser.console("user" + u, created, mfa));
             }
+            Path token = secret(dir.resolve("github-token"), "ghp_benchmark");
+            Path accessKeyId = secret(dir.resolve("aws-access-key-id"), "AKIDBENCHMARK");
+            Path secretKey = secret(dir.resolve("aws-secret-access-key"), "benchmark-secret");
             Files.writeString(dir.resolve("github.yaml"), """
                     state: { type: file, path: state-github/mfa-state.json }
                     monitors:
-                      - { id: github, type: github, organization: acme, token: ghp_benchmark, endpoint: "%s" }
+                      - { id: github, type: github, organization: acme, token: "${file:%s}", endpoint: "%s" }
                     notifiers:
                       - { id: console, type: console }
-                    """.formatted(github.endpoint()));
+                    """.formatted(token, github.endpoint()));
             Files.writeString(dir.resolve("aws.yaml"), """
                     state: { type: file, path: state-aws/mfa-state.json }
                     monitors:
-                      - { id: aws, type: aws, endpoint: "%s", accessKeyId: AKIDBENCHMARK, secretAccessKey: benchmark-secret }
+                      - { id: aws, type: aws, endpoint: "%s", accessKeyId: "${file:%s}", secretAccessKey: "${file:%s}" }
                     notifiers:
                       - { id: console, type: console }
-                    """.formatted(aws.endpoint()));
+                    """.formatted(aws.endpoint(), accessKeyId, secretKey));
             System.out.println("ready");
             System.out.flush();
             while (System.in.read() >= 0) {
@@ -61,5 +64,12 @@ public final class FakeServices {
             }
         }
         System.exit(0);
+    }
+
+    /** A secret file as the configuration reads them: {@code ${file:PATH}}, readable by its owner only. */
+    private static Path secret(Path file, String value) throws IOException {
+        Files.writeString(file, value);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 }

@@ -73,6 +73,9 @@ class DistributionIT {
         assertThat(names(home.resolve("plugins/slack"))).anyMatch(n -> n.startsWith("slack-api-client-")).anyMatch(n -> n.startsWith("okhttp-jvm-"));
         assertThat(names(home.resolve("plugins/github"))).anyMatch(n -> n.startsWith("jackson-databind-"));
         assertThat(names(home.resolve("plugins/teams"))).anyMatch(n -> n.startsWith("jackson-databind-"));
+        // The unpacked tree beside the archive (the Debian package copies it) holds the same files, no leftovers.
+        Path tree = ARCHIVE.resolveSibling(ARCHIVE.getFileName().toString().replaceFirst("\\.tar\\.gz$", ""));
+        assertThat(files(tree)).isEqualTo(files(home));
         assertThat(Files.readString(home.resolve("conf/mfa-monitor.example.yaml")))
                 .isEqualTo(Files.readString(JarProcess.REPO.resolve("examples/deploy/mfa-monitor.yaml")));
     }
@@ -241,6 +244,33 @@ class DistributionIT {
     }
 
     @Test
+    void aCacheThatCannotBeWrittenOnlyMeansNoArchive() throws Exception {
+        // As an admin running validate with the service user's cache, or a read-only home: no archive, no word of it.
+        // (A path under a regular file: even root cannot create it.)
+        copyQuickstart();
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+
+        Result validate = launch(Map.of("MFA_MONITOR_CACHE", file.resolve("cache").toString()), "validate", "--config", "mfa-monitor.yaml");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+        assertThat(validate.stdout()).isEqualTo("configuration OK: 1 monitor(s), 1 notifier(s), state type file\n");
+        assertThat(validate.stderr()).isEmpty();
+        assertThat(Files.size(file)).isZero();
+    }
+
+    @Test
+    void eachConfigurationGetsItsOwnArchive() throws Exception {
+        copyQuickstart();
+        Files.copy(work.resolve("mfa-monitor.yaml"), work.resolve("other.yaml"));
+
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+        assertThat(launch("validate", "--config=other.yaml").exitCode()).isZero();
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+
+        assertThat(archives()).hasSize(2);
+    }
+
+    @Test
     void theCacheIsUnderXdgCacheHomeWhenNoneIsNamed() throws Exception {
         Path xdg = dir.resolve("xdg");
         Map<String, String> environment = new HashMap<>();
@@ -399,6 +429,12 @@ class DistributionIT {
             jars.put(columns[0] + " " + columns[1], columns[columns.length - 1]);
         });
         return jars;
+    }
+
+    private static Set<String> files(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.map(f -> root.relativize(f).toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     private static Set<String> names(Path directory) throws IOException {

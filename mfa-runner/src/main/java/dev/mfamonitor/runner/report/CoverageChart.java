@@ -100,7 +100,7 @@ public final class CoverageChart {
         for (Instant at : ticks(first, last, span)) {
             String x = number(x(at, first, span));
             svg.append("<text class=\"tick x\" x=\"").append(x).append("\" y=\"").append(TOP + PLOT_HEIGHT + 18).append("\">")
-                    .append(Html.text(span > Duration.ofDays(3).toMillis() ? ReportText.day(at) : ReportText.dayAndTime(at)))
+                    .append(Html.text(tickText(at, span)))
                     .append("</text>\n");
         }
         svg.append("<text class=\"axis-note\" x=\"").append(LEFT + PLOT_WIDTH).append("\" y=\"").append(HEIGHT - 4)
@@ -131,6 +131,14 @@ public final class CoverageChart {
             ticks.add(first.plusMillis(Math.round(span * (i / 4.0))));
         }
         return ticks;
+    }
+
+    /** A tick's text: the day over more than three days, else day and minute, else (within an hour) the second. */
+    static String tickText(Instant at, long span) {
+        if (span > Duration.ofDays(3).toMillis()) {
+            return ReportText.day(at);
+        }
+        return span >= Duration.ofHours(1).toMillis() ? ReportText.dayAndTime(at) : ReportText.timeOfDay(at);
     }
 
     /** The monitors' names beside the ends of their lines, pushed apart where lines end close together. */

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Writes the report atomically: a temporary file in the target's directory, flushed to disk, then renamed over the
- * target, so a web server or a person opening the file never sees half a page, and a failed write leaves the previous
+ * target (and the directory flushed), so a web server or a person opening the file never sees half a page, and a failed write leaves the previous
  * report as it was. The file is made readable by everyone (0644), like a page meant to be served; the state file
  * stays 0600.
  */
@@ -65,8 +65,18 @@ public final class ReportFile {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot replace " + absolute + " atomically on this file system: " + e.getMessage(), e);
             }
+            syncDirectory(directory);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Makes the rename itself durable where the platform can (Linux can; some file systems and Windows cannot). */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // The report is written and renamed; only its durability across a power cut is left to the system.
         }
     }
 }

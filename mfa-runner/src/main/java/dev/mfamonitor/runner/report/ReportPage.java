@@ -48,7 +48,8 @@ public final class ReportPage {
             .summary .bad b{color:var(--bad)}.summary .warn b{color:var(--warn)}.summary .good b{color:var(--good)}
             table{border-collapse:collapse;width:100%}
             th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
-            th{font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
+            th{font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);white-space:nowrap}
+            #changes-table td:first-child,#changes-table td:nth-child(5){white-space:nowrap}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
             tr.privileged td:first-child{font-weight:600}
             .badge{display:inline-block;border-radius:10px;padding:0 7px;font-size:12px;border:1px solid var(--line);margin-left:4px}

@@ -12,6 +12,7 @@ public final class ReportText {
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private ReportText() {
     }
@@ -29,6 +30,11 @@ public final class ReportText {
     /** {@code 12-02 14:05}, for chart ticks within a few days. */
     public static String dayAndTime(Instant instant) {
         return DAY_AND_TIME.format(instant);
+    }
+
+    /** {@code 14:05:09}, for chart ticks within an hour. */
+    public static String timeOfDay(Instant instant) {
+        return TIME_OF_DAY.format(instant);
     }
 
     /** {@code 45 s}, {@code 3 min 20 s}, {@code 2 h 5 min}, {@code 3 d 4 h}, rounded down; negative counts as 0. */

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.fail;
  * <p>Chromium runs with a fresh profile under {@code target/}, without its sandbox (which cannot start as root in a
  * container) and on a loopback debugging port it picks itself. Missing Chromium fails the test, saying what to install.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     /** How long one protocol answer or page load may take; a guard against a hung browser, not a timing assertion. */
     private static final long WAIT_SECONDS = 30;
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
@@ -63,7 +63,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** The Chromium executable: {@code $CHROMIUM}, else {@code chromium}, {@code chromium-browser} or {@code google-chrome} on the PATH. */
-    static Path executable() {
+    public static Path executable() {
         Optional<String> configured = Optional.ofNullable(System.getenv("CHROMIUM")).filter(s -> !s.isBlank());
         if (configured.isPresent()) {
             Path path = Path.of(configured.get());
@@ -86,7 +86,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Starts Chromium with a fresh profile in a new directory under {@code workDirectory}. */
-    static Chromium start(Path workDirectory) throws IOException {
+    public static Chromium start(Path workDirectory) throws IOException {
         Path executable = executable();
         Files.createDirectories(workDirectory);
         Path profile = Files.createTempDirectory(workDirectory, "chromium-profile-");
@@ -124,7 +124,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Opens {@code url} in a new tab, waits for its load event, and returns the tab with what it recorded. */
-    Page open(URI url) throws Exception {
+    public Page open(URI url) throws Exception {
         String targetId;
         try (Connection browser = Connection.to(browserEndpoint)) {
             targetId = browser.call("Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
@@ -145,7 +145,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** What Chromium printed, for failure messages. */
-    String log() {
+    public String log() {
         return String.join("\n", log);
     }
 
@@ -166,7 +166,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** One loaded tab. */
-    static final class Page implements AutoCloseable {
+    public static final class Page implements AutoCloseable {
         private final Connection connection;
 
         private Page(Connection connection) {
@@ -177,7 +177,7 @@ final class Chromium implements AutoCloseable {
          * Every error the page caused: uncaught exceptions, {@code console.error}/{@code assert}, log entries of level
          * error (Chromium logs a refused resource there), and the policy's violations.
          */
-        List<String> errors() throws Exception {
+        public List<String> errors() throws Exception {
             List<String> errors = new ArrayList<>();
             connection.events("Runtime.exceptionThrown").forEach(e -> errors.add("exception: " + e.path("exceptionDetails")));
             connection.events("Runtime.consoleAPICalled").stream()
@@ -190,12 +190,12 @@ final class Chromium implements AutoCloseable {
         }
 
         /** JavaScript dialogs the page opened ({@code alert(1)} would be one). */
-        int dialogs() {
+        public int dialogs() {
             return connection.events("Page.javascriptDialogOpening").size();
         }
 
         /** The value of a JavaScript expression in the page, as JSON. */
-        JsonNode evaluate(String expression) throws Exception {
+        public JsonNode evaluate(String expression) throws Exception {
             JsonNode result = connection.call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
             if (result.has("exceptionDetails")) {
                 fail("evaluating " + expression + " threw: " + result.get("exceptionDetails"));
@@ -204,7 +204,7 @@ final class Chromium implements AutoCloseable {
         }
 
         /** A PNG of the whole page, 1280 pixels wide. */
-        byte[] screenshot() throws Exception {
+        public byte[] screenshot() throws Exception {
             int height = evaluate("document.documentElement.scrollHeight").asInt();
             connection.call("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", height,
                     "deviceScaleFactor", 1, "mobile", false));

@@ -68,6 +68,9 @@ class CoverageChartTest {
                 .extracting(Instant::toString).containsExactly("2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z",
                         "2026-11-01T12:00:00Z", "2026-11-01T13:00:00Z", "2026-11-01T14:00:00Z");
         assertThat(CoverageChart.ticks(first, first, 0)).containsExactly(first);
+        assertThat(CoverageChart.tickText(first, 4 * 86_400_000L)).isEqualTo("2026-11-01");
+        assertThat(CoverageChart.tickText(first, 3_600_000L)).isEqualTo("11-01 10:00");
+        assertThat(CoverageChart.tickText(first.plusSeconds(7), 60_000L)).isEqualTo("10:00:07");
     }
 
     @Test

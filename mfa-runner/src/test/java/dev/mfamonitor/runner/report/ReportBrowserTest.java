@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The report in a real browser (headless Chromium, see {@link Chromium}): it loads under its own strict
  * Content-Security-Policy without one error or refused resource, its style sheet applies, the chart Chromium built has
- * one point per stored run, and no hostile name runs, with the policy or without it. The full-page screenshot is kept
- * as {@code target/report-screenshot.png}.
+ * one point per stored run, and no hostile name runs, with the policy or without it. The full-page screenshot of this
+ * hostile report is kept as {@code target/report-hostile-screenshot.png} ({@code ReportOfRealRunsBrowserTest} keeps
+ * that of a real one).
  */
 class ReportBrowserTest {
     private static final Path WORK = Path.of("target", "report-browser");
@@ -60,9 +61,9 @@ class ReportBrowserTest {
                     HostileReport.ATTRIBUTE + "=" + (HostileReport.RUNS - 2), HostileReport.SVG_TITLE + "=1");
 
             assertNoCanaryRan(page);
-            Files.write(Path.of("target", "report-screenshot.png"), page.screenshot());
+            Files.write(Path.of("target", "report-hostile-screenshot.png"), page.screenshot());
         }
-        byte[] png = Files.readAllBytes(Path.of("target", "report-screenshot.png"));
+        byte[] png = Files.readAllBytes(Path.of("target", "report-hostile-screenshot.png"));
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }
 

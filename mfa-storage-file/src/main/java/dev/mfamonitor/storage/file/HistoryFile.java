@@ -118,7 +118,7 @@ final class HistoryFile {
         }
         Instant newest = time;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + 300 * events.size());
-        try (OutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024);
+        try (OutputStream gzip = fastGzip(bytes);
              JsonGenerator json = StateFileFormat.JSON.createGenerator(gzip)) {
             json.writeStartObject();
             json.writeArrayFieldStart("events");
@@ -156,6 +156,18 @@ final class HistoryFile {
         byte[] encoded = bytes.toByteArray();
         long millis = newest.toEpochMilli() + (newest.getNano() % 1_000_000 == 0 ? 0 : 1);
         return Optional.of(new Encoded(encoded, new Chunk(millis, encoded.length, crc(encoded, 0, encoded.length))));
+    }
+
+    /**
+     * Gzip at its fastest level: a run's chunk is compressed inside its commit, and the repeated field names and
+     * values of a chunk's JSON shrink almost as well at level 1 as at the default 6, in a third of the time.
+     */
+    private static OutputStream fastGzip(OutputStream out) throws IOException {
+        return new GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        };
     }
 
     private static Instant later(Instant a, Instant b) {
