@@ -35,8 +35,8 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
-                "monitor inventory", "notifier console", "notifier email", "notifier slack", "notifier teams", "notifier webhook",
-                "state file", "state postgres");
+                "monitor inventory", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
+                "notifier teams", "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
@@ -206,6 +206,55 @@ class PackagedJarIT {
         assertThat(result.stderr()).contains("stopped by signal");
     }
 
+    /** Issue 18: in interval mode /metrics serves what the textfile gets, on loopback, from the shaded jar. */
+    @Test
+    void intervalModeServesMetricsOnLoopbackAndWritesTheSameToTheFile() throws Exception {
+        copyQuickstart();
+        Path file = dir.resolve("mfa-monitor.prom");
+        Process process = JarProcess.start(dir, Map.of(), false, "run", "--config", "mfa-monitor.yaml", "--interval", "1h",
+                "--metrics-port", "0", "--metrics-file", file.toString());
+        try {
+            java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+            java.util.regex.Matcher port = null;
+            for (int i = 0; i < 600 && (port == null || !Files.exists(file)); i++) {
+                Thread.sleep(100);
+                java.util.regex.Matcher m = serving.matcher(Files.readString(dir.resolve(".stderr")));
+                port = m.find() ? m : null;
+            }
+            assertThat(port).as(Files.readString(dir.resolve(".stderr"))).isNotNull();
+            assertThat(file).exists();
+            java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(scrape.body()).isEqualTo(Files.readString(file));
+            assertThat(scrape.body()).contains("mfa_monitor_accounts{mfa=\"disabled\",monitor=\"quickstart\",service=\"example-saas\"} 1.0\n",
+                    "mfa_monitor_events_total{type=\"BASELINE\"} 1.0\n", "mfa_monitor_monitor_up{monitor=\"quickstart\"} 1.0\n");
+            Promtool.Result lint = Promtool.checkMetrics(scrape.body());
+            assertThat(lint.exitCode()).as(lint.output()).isZero();
+        } finally {
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(JarProcess.result(process, dir).stderr()).contains("stopped by signal");
+    }
+
+    @Test
+    void checkPrintsOneOcsfFindingALine() throws Exception {
+        copyQuickstart();
+
+        JarProcess.Result ocsf = JarProcess.run(dir, "check", "--config", "mfa-monitor.yaml", "--format", "ocsf");
+
+        assertThat(ocsf.exitCode()).as(ocsf.toString()).isZero();
+        assertThat(ocsf.stdout().lines()).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode finding = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ocsf.stdout());
+        assertThat(finding.path("class_uid").asInt()).isEqualTo(2004);
+        assertThat(finding.path("type_uid").asInt()).isEqualTo(200401);
+        assertThat(finding.path("resources").get(0).path("name").asText()).isEqualTo("dave");
+        assertThat(finding.path("metadata").path("version").asText()).isEqualTo("1.3.0");
+    }
+
     @Test
     void checkReportsEveryAccountAndFailsOnMissingMfaUnlessExcepted() throws Exception {
         copyQuickstart();
@@ -286,6 +335,35 @@ class PackagedJarIT {
             assertThat(status.stdout()).contains("notifier 'security-mail': nothing pending");
         } finally {
             greenMail.stop();
+        }
+    }
+
+    @Test
+    void aPagerDutyNotifierOpensItsIncidentThroughTheShadedJar() throws Exception {
+        // java.net.http and the shaded Jackson, with the routing key read from a file: the incident of the quickstart's
+        // baseline (baselineIncidents) reaches a fake Events API v2, and the key appears in no output.
+        String key = "0123456789abcdef0123456789abcdef";
+        try (dev.mfamonitor.testkit.pagerduty.FakePagerDuty pagerDuty = dev.mfamonitor.testkit.pagerduty.FakePagerDuty.start(key)) {
+            copyQuickstart();
+            Files.writeString(dir.resolve("pagerduty_routing_key"), key + "\n");
+            Path config = dir.resolve("mfa-monitor.yaml");
+            String withPager = Files.readString(config).replace("  - id: console\n    type: console",
+                    "  - id: console\n    type: console\n  - id: pager\n    type: pagerduty\n"
+                            + "    routingKey: \"${file:pagerduty_routing_key}\"\n    endpoint: " + pagerDuty.endpoint() + "\n"
+                            + "    baselineIncidents: true");
+            assertThat(withPager).contains("type: pagerduty");
+            Files.writeString(config, withPager);
+
+            JarProcess.Result run = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(pagerDuty.acceptedEvents()).singleElement().satisfies(event -> {
+                assertThat(event.path("event_action").asText()).isEqualTo("trigger");
+                assertThat(event.at("/payload/severity").asText()).isEqualTo("warning");
+                assertThat(event.at("/payload/summary").asText())
+                        .startsWith("Baseline: quickstart (example-saas): 5 accounts: 3 with MFA, 1 without (dave)");
+            });
+            assertThat(run.stdout() + run.stderr()).doesNotContain(key);
         }
     }
 

@@ -931,13 +931,17 @@ public final class PostgresStateStore implements StateStore {
             }
             closed = true;
             // Unlock before closing: close() only sends the session's end and returns, so a run started the moment
-            // this one ends could still find the lock held, until the server has finished the old session.
-            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
-                statement.setInt(1, LOCK_NAMESPACE);
-                statement.setInt(2, lockKey);
-                statement.execute();
-            } catch (SQLException e) {
-                // the session is gone already (the database stopped, the network was cut): so is its lock
+            // this one ends could still find the lock held, until the server has finished the old session. Not after
+            // this run lost its data connection: the database or the network is gone, so the unlock would only wait
+            // out the socket timeout, and a session the server cannot reach loses its lock anyway.
+            if (lost == null) {
+                try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                    statement.setInt(1, LOCK_NAMESPACE);
+                    statement.setInt(2, lockKey);
+                    statement.execute();
+                } catch (SQLException e) {
+                    // the session is gone already (the database stopped, the network was cut): so is its lock
+                }
             }
             closeQuietly(connection);
             if (held == this) {

@@ -367,8 +367,19 @@ class DeployFilesTest {
         assertThat(REPO.resolve("examples/deploy/docker/plugins")).isDirectory();
         assertThat(Files.readString(REPO.resolve("mfa-runner/src/assembly/distribution.xml"))).contains("tar.gz");
         assertThat(instructions).as("the class-data archive made at build time").anySatisfy(i -> assertThat(
-                i[0] + " " + i[1].replaceAll("\\s+", " ")).isEqualTo("RUN /opt/mfa-monitor/bin/mfa-monitor run --config "
-                + "/tmp/quickstart/mfa-monitor.yaml && rm -rf /tmp/quickstart && ls /opt/mfa-monitor/cache/mfa-monitor-run-*.jsa"));
+                i[0] + " " + i[1].replaceAll("\\s+", " ")).isEqualTo("RUN cp /tmp/quickstart/mfa-monitor.yaml "
+                + "/tmp/quickstart/accounts.yaml /etc/mfa-monitor/ && /opt/mfa-monitor/bin/mfa-monitor run --config "
+                + "/etc/mfa-monitor/mfa-monitor.yaml && rm -rf /etc/mfa-monitor/* /tmp/quickstart && chmod a+r "
+                + "/opt/mfa-monitor/cache/* && ls /opt/mfa-monitor/cache/mfa-monitor-run-*.jsa"));
+        // The launcher keys the archive by working directory and configuration path: the build's run uses the
+        // containers' (the WORKDIR before it, CMD's --config).
+        int workdir = instructions.indexOf(instructions.stream().filter(i -> i[0].equals("WORKDIR")).findFirst().orElseThrow());
+        int training = instructions.indexOf(instructions.stream().filter(i -> i[0].equals("RUN")
+                && i[1].contains("mfa-monitor run --config")).findFirst().orElseThrow());
+        assertThat(single(instructions, "WORKDIR")).isEqualTo("/var/lib/mfa-monitor");
+        assertThat(workdir).isLessThan(training);
+        assertThat(json.readTree(single(instructions, "CMD")).toString())
+                .isEqualTo("[\"run\",\"--config\",\"/etc/mfa-monitor/mfa-monitor.yaml\"]");
 
         String volume = single(instructions, "VOLUME");
         assertThat(json.readTree(volume)).containsExactly(json.getNodeFactory().textNode("/var/lib/mfa-monitor"));
