@@ -35,7 +35,7 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
-                "monitor inventory", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
+                "monitor inventory", "monitor okta", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
                 "notifier teams", "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
@@ -98,7 +98,7 @@ class PackagedJarIT {
         JarProcess.Result unknownType = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
         assertThat(unknownType.exitCode()).as(unknownType.toString()).isEqualTo(2);
         assertThat(unknownType.stderr()).contains("configuration error: monitor 'quickstart' has type 'githib', which no "
-                + "plugin provides; available monitor types: aws, entra, github, google-workspace, inventory. Check the spelling, or add the jar of the plugin "
+                + "plugin provides; available monitor types: aws, entra, github, google-workspace, inventory, okta. Check the spelling, or add the jar of the plugin "
                 + "that provides it to the plugin directory");
 
         assertThat(dir.resolve("state")).doesNotExist();
