@@ -167,24 +167,7 @@ final class HistoryCommand extends ConfiguredCommand {
                     event.account().map(a -> PeopleText.clean(a.name())).map(n -> n.isEmpty() ? "(no name)" : n).orElse("-"),
                     status(event.previous()), status(event.current()), told(entry, true)});
         }
-        int[] widths = new int[lines.get(0).length];
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                widths[i] = Math.max(widths[i], line[i].codePointCount(0, line[i].length()));
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] line : lines) {
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < line.length; i++) {
-                text.append(line[i]);
-                if (i < line.length - 1) {
-                    text.append(" ".repeat(widths[i] + 2 - line[i].codePointCount(0, line[i].length())));
-                }
-            }
-            out.append(text.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return out.toString();
+        return PeopleText.columns(lines);
     }
 
     /** Events about a notifier have no monitor: they show as {@code notifier:ID}. */
