@@ -12,7 +12,6 @@ import dev.mfamonitor.core.context.EnginePluginContext;
 import dev.mfamonitor.core.context.SecretRedactor;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.Delivery;
@@ -116,18 +115,8 @@ final class HistoryCommand extends ConfiguredCommand {
                 query = query.withAccounts(ids.isEmpty() ? Set.of(account) : ids);
             }
             history = store.history(query);
-        } catch (ConfigException e) {
-            configurationError(e);
-            return ExitCode.USAGE;
-        } catch (StateUnreadableException e) {
-            log.error("{}", e.getMessage());
-            return ExitCode.STATE_UNREADABLE;
-        } catch (IOException e) {
-            log.error("cannot read the history: {}", PeopleText.clean(e.getMessage()));
-            return ExitCode.INTERNAL;
-        } catch (RuntimeException e) {
-            log.error("reading the history failed: {}", PeopleText.clean(e.toString()));
-            return ExitCode.INTERNAL;
+        } catch (StateUnreadableException | IOException | RuntimeException e) {
+            return stateReadFailure(e, "the history");
         }
         System.out.print(switch (format) {
             case table -> table(history.events());
