@@ -35,8 +35,8 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
-                "monitor inventory", "notifier console", "notifier email", "notifier slack", "notifier webhook", "state file",
-                "state postgres");
+                "monitor inventory", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
+                "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
@@ -286,6 +286,35 @@ class PackagedJarIT {
             assertThat(status.stdout()).contains("notifier 'security-mail': nothing pending");
         } finally {
             greenMail.stop();
+        }
+    }
+
+    @Test
+    void aPagerDutyNotifierOpensItsIncidentThroughTheShadedJar() throws Exception {
+        // java.net.http and the shaded Jackson, with the routing key read from a file: the incident of the quickstart's
+        // baseline (baselineIncidents) reaches a fake Events API v2, and the key appears in no output.
+        String key = "0123456789abcdef0123456789abcdef";
+        try (dev.mfamonitor.testkit.pagerduty.FakePagerDuty pagerDuty = dev.mfamonitor.testkit.pagerduty.FakePagerDuty.start(key)) {
+            copyQuickstart();
+            Files.writeString(dir.resolve("pagerduty_routing_key"), key + "\n");
+            Path config = dir.resolve("mfa-monitor.yaml");
+            String withPager = Files.readString(config).replace("  - id: console\n    type: console",
+                    "  - id: console\n    type: console\n  - id: pager\n    type: pagerduty\n"
+                            + "    routingKey: \"${file:pagerduty_routing_key}\"\n    endpoint: " + pagerDuty.endpoint() + "\n"
+                            + "    baselineIncidents: true");
+            assertThat(withPager).contains("type: pagerduty");
+            Files.writeString(config, withPager);
+
+            JarProcess.Result run = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(pagerDuty.acceptedEvents()).singleElement().satisfies(event -> {
+                assertThat(event.path("event_action").asText()).isEqualTo("trigger");
+                assertThat(event.at("/payload/severity").asText()).isEqualTo("warning");
+                assertThat(event.at("/payload/summary").asText())
+                        .startsWith("Baseline: quickstart (example-saas): 5 accounts: 3 with MFA, 1 without (dave)");
+            });
+            assertThat(run.stdout() + run.stderr()).doesNotContain(key);
         }
     }
 
