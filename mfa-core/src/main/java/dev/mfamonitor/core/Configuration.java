@@ -192,10 +192,19 @@ public final class Configuration {
      * ones already created are closed and the error is thrown.
      */
     public RunEngine createEngine(PluginRegistry registry) {
+        return createEngine(registry, builder -> { });
+    }
+
+    /**
+     * Like {@link #createEngine(PluginRegistry)}, with {@code tuning} applied to the builder before the plugins are
+     * added: the CLI sets its progress display, clock and monotonic clock there.
+     */
+    public RunEngine createEngine(PluginRegistry registry, java.util.function.Consumer<RunEngine.Builder> tuning) {
         List<AutoCloseable> created = new ArrayList<>();
         SecretRedactor redactor = new SecretRedactor();
         try {
             RunEngine.Builder builder = RunEngine.builder().policy(policy).redactor(redactor);
+            tuning.accept(builder);
             StateStore store = create(registry, PluginRegistry.Kind.STATE, state, redactor, StateStore.class);
             created.add(store);
             state.secrets().forEach(redactor::add);

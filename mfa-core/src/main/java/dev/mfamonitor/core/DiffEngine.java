@@ -468,12 +468,8 @@ public final class DiffEngine {
     /** Root accounts and org owners without MFA are the worst case: escalate their bad news. */
     static Severity severityOf(EventType type, Optional<Account> account) {
         boolean badNews = type == EventType.MFA_DISABLED || type == EventType.NEW_ACCOUNT_WITHOUT_MFA;
-        if (badNews && account.isPresent()) {
-            Account a = account.get();
-            String role = a.facts().getOrDefault("role", "");
-            if (a.kind().equals("root") || role.equals("admin") || role.equals("owner")) {
-                return Severity.CRITICAL;
-            }
+        if (badNews && account.isPresent() && Privileged.is(account.get())) {
+            return Severity.CRITICAL;
         }
         return type.defaultSeverity();
     }

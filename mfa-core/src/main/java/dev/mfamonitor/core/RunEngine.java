@@ -6,6 +6,7 @@ import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.Notifier;
+import dev.mfamonitor.spi.ScanProgress;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Secret;
 import dev.mfamonitor.spi.Sleeper;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,6 +65,7 @@ public final class RunEngine implements AutoCloseable {
     private final PluginText text;
     private final Map<String, List<dev.mfamonitor.spi.EventType>> declaredTypes;
     private final Map<String, Route> routes;
+    private final Function<String, ScanProgress> progress;
 
     private RunEngine(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a state store is required");
@@ -77,6 +80,7 @@ public final class RunEngine implements AutoCloseable {
         this.text = new PluginText(builder.redactor);
         this.declaredTypes = Map.copyOf(builder.eventTypes);
         this.routes = Map.copyOf(builder.routes);
+        this.progress = builder.progress;
         if (monitors.isEmpty()) {
             throw new IllegalArgumentException("at least one monitor is required");
         }
@@ -155,7 +159,8 @@ public final class RunEngine implements AutoCloseable {
     /** Reads every monitor afresh, without reading or writing state. Exemptions are the caller's to apply. */
     public List<CheckResult> check() {
         Deadline deadline = Deadline.after(policy.monitorTimeout(), nanoTime);
-        Map<String, ScanStage.Outcome> outcomes = scanStage().scan(id -> new ScanRequest(Optional.empty(), true, deadline));
+        Map<String, ScanStage.Outcome> outcomes = scanStage().scan(id -> new ScanRequest(Optional.empty(), true, deadline,
+                progress.apply(id)));
         List<CheckResult> results = new ArrayList<>();
         for (String id : monitorOrder) {
             ScanStage.Outcome outcome = outcomes.get(id);
@@ -313,7 +318,8 @@ public final class RunEngine implements AutoCloseable {
                     + "; nothing new was delivered; see the log"
                     : recordFailed ? "alerts were delivered but could not be recorded in " + store.describe()
                     + "; the next run may send them again; see the log" : "";
-            return new RunReport(code, message, newEvents, failures, delivered, options.dryRun() ? Map.of() : pending, planned);
+            return new RunReport(code, message, newEvents, failures, delivered, options.dryRun() ? Map.of() : pending, planned,
+                    monitorStates);
         }
 
         /** The give-up age: deliveries pending too long are abandoned where that loses nothing, and the others told. */
@@ -338,7 +344,7 @@ public final class RunEngine implements AutoCloseable {
             Deadline deadline = Deadline.after(policy.monitorTimeout(), nanoTime);
             Map<String, ScanStage.Outcome> outcomes = scanStage().scan(id -> {
                 MonitorState state = monitorStates.getOrDefault(id, MonitorState.NEW);
-                return new ScanRequest(state.lastGood(), state.lastGood().isEmpty(), deadline);
+                return new ScanRequest(state.lastGood(), state.lastGood().isEmpty(), deadline, progress.apply(id));
             });
             DiffEngine diff = new DiffEngine(policy);
             for (String id : monitorOrder) {
@@ -455,8 +461,18 @@ public final class RunEngine implements AutoCloseable {
         private LongSupplier nanoTime = System::nanoTime;
         private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
         private dev.mfamonitor.spi.Redactor redactor = new SecretRedactor();
+        private Function<String, ScanProgress> progress = id -> ScanProgress.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Where each monitor's scan progress goes, by monitor id ({@code check} and every run); nowhere unless set.
+         * The CLI shows it on standard error.
+         */
+        public Builder progress(Function<String, ScanProgress> perMonitor) {
+            this.progress = Objects.requireNonNull(perMonitor, "perMonitor");
+            return this;
         }
 
         /** Where state lives; required. */

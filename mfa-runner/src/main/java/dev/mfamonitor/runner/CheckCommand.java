@@ -40,17 +40,23 @@ import java.util.stream.Collectors;
                 Main.EXIT_4, Main.EXIT_5, Main.EXIT_70},
         description = "Print the current MFA status of every account; reads and writes no state, sends nothing.")
 final class CheckCommand extends ConfiguredCommand {
-    enum Format { table, json, csv }
+    enum Format { table, json, csv, ocsf }
 
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", description = "table, json, csv, or ocsf: one OCSF 1.3.0 Detection "
+            + "Finding a line per account without MFA or with weak MFA (default: ${DEFAULT-VALUE}).")
     Format format;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "Scan progress on standard error: live (a line per monitor, redrawn), log (a line every 30 s), off, "
+                    + "or auto: live on a terminal, else log (default: ${DEFAULT-VALUE}).")
+    ProgressDisplay.Mode progress;
 
     @Option(names = "--fail-on-missing-mfa", description = "Exit 1 when an account without an active exception lacks MFA.")
     boolean failOnMissingMfa;
 
     /** One account as the formats show it, every text already cleaned. */
     record Row(String monitor, String service, String id, String name, String kind, String scope, MfaStatus mfa,
-               String role, boolean weakMfa, Map<String, String> facts, Optional<String> exception) {
+               String role, boolean weakMfa, Map<String, String> facts, Optional<String> exception, boolean privileged) {
 
         static Row of(String monitor, String service, Account account, Optional<Exemption> exemption) {
             Map<String, String> facts = new java.util.TreeMap<>();
@@ -58,7 +64,7 @@ final class CheckCommand extends ConfiguredCommand {
             return new Row(PeopleText.clean(monitor), PeopleText.clean(service), PeopleText.clean(account.id()),
                     PeopleText.clean(account.name()), PeopleText.clean(account.kind()), PeopleText.clean(account.scope()),
                     account.mfa(), facts.getOrDefault("role", ""), "true".equals(facts.get("weakMfa")), facts,
-                    exemption.map(e -> PeopleText.clean(e.reason())));
+                    exemption.map(e -> PeopleText.clean(e.reason())), dev.mfamonitor.core.Privileged.is(account));
         }
     }
 
@@ -68,16 +74,28 @@ final class CheckCommand extends ConfiguredCommand {
     }
 
     @Override
+    protected ProgressDisplay.Mode progressMode() {
+        return progress;
+    }
+
+    @Override
     protected ExitCode call(Configuration configuration, PluginRegistry registry) {
         Optional<RunEngine> created = createEngine(configuration, registry);
         if (created.isEmpty()) {
             return ExitCode.USAGE;
         }
         try (RunEngine engine = created.get()) {
-            Instant now = Instant.now();
+            Instant now = RunnerEnvironment.clock.instant();
             List<Row> rows = new ArrayList<>();
             List<MonitorOutcome> outcomes = new ArrayList<>();
-            for (RunEngine.CheckResult result : engine.check()) {
+            List<RunEngine.CheckResult> results;
+            startProgress(engine);
+            try {
+                results = engine.check();
+            } finally {
+                finishProgress();
+            }
+            for (RunEngine.CheckResult result : results) {
                 if (result.failure().isPresent()) {
                     String error = PeopleText.clean(result.failure().get());
                     log.error("monitor '{}' failed: {}", PeopleText.clean(result.monitorId()), error);
@@ -100,6 +118,7 @@ final class CheckCommand extends ConfiguredCommand {
                 case table -> table(rows);
                 case json -> json(now, outcomes, rows);
                 case csv -> csv(rows);
+                case ocsf -> ocsf(now, rows);
             });
             boolean findings = rows.stream().anyMatch(r -> r.mfa() == MfaStatus.DISABLED && r.exception().isEmpty());
             if (outcomes.stream().anyMatch(o -> !o.outcome().equals("complete"))) {
@@ -158,6 +177,12 @@ final class CheckCommand extends ConfiguredCommand {
             row.exception().ifPresent(e -> node.put("exception", e));
         }
         return root.toPrettyString() + System.lineSeparator();
+    }
+
+    static String ocsf(Instant now, List<Row> rows) {
+        String version = new Main.Version().getVersion()[0].replaceFirst("^mfa-monitor ", "");
+        return OcsfFindings.lines(rows.stream()
+                .flatMap(row -> OcsfFindings.finding(row, row.privileged(), now, version).stream()).toList());
     }
 
     static String csv(List<Row> rows) {

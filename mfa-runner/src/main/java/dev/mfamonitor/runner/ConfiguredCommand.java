@@ -6,6 +6,7 @@ import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.StateUnreadableException;
+import dev.mfamonitor.spi.ScanProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -21,6 +22,8 @@ abstract class ConfiguredCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration file.")
     Path config;
+
+    private volatile ProgressDisplay progress;
 
     @Override
     public final Integer call() {
@@ -51,7 +54,8 @@ abstract class ConfiguredCommand implements Callable<Integer> {
     /** Creates every plugin, or logs the configuration error and returns empty; the caller closes the engine. */
     protected Optional<RunEngine> createEngine(Configuration configuration, PluginRegistry registry) {
         try {
-            return Optional.of(configuration.createEngine(registry));
+            return Optional.of(configuration.createEngine(registry, builder -> builder.clock(RunnerEnvironment.clock)
+                    .nanoTime(RunnerEnvironment.nanoTime).progress(this::progressOf)));
         } catch (ConfigException e) {
             configurationError(e);
             return Optional.empty();
@@ -77,6 +81,36 @@ abstract class ConfiguredCommand implements Callable<Integer> {
         }
         log.error("reading {} failed: {}", what, PeopleText.clean(e.toString()));
         return ExitCode.INTERNAL;
+    }
+
+    /** How the scans of this command show progress; commands that scan offer {@code --progress}. */
+    protected ProgressDisplay.Mode progressMode() {
+        return ProgressDisplay.Mode.off;
+    }
+
+    /** Starts showing the progress of one scan of the engine's monitors; {@link #finishProgress} ends it. */
+    protected void startProgress(RunEngine engine) {
+        ProgressDisplay.Mode mode = ProgressDisplay.resolve(progressMode(), RunnerEnvironment.terminal.getAsBoolean());
+        progress = new ProgressDisplay(mode, engine.monitorIds(), System.err, line -> log.info("{}", line),
+                RunnerEnvironment.nanoTime);
+    }
+
+    protected void finishProgress() {
+        ProgressDisplay display = progress;
+        if (display != null) {
+            display.finish();
+        }
+        progress = null;
+    }
+
+    private ScanProgress progressOf(String monitorId) {
+        // The display of the scan under way when the monitor reports, not when the engine was built.
+        return (count, unit) -> {
+            ProgressDisplay current = progress;
+            if (current != null) {
+                current.forMonitor(monitorId).read(count, unit);
+            }
+        };
     }
 
     protected int configurationError(ConfigException e) {

@@ -11,6 +11,8 @@ import dev.mfamonitor.support.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,11 +37,42 @@ final class RunCommand extends ConfiguredCommand {
             description = "Let good news through that the guard would withhold (after you confirmed the accounts really changed).")
     boolean acceptChanges;
 
+    @Option(names = "--metrics-file", paramLabel = "PATH",
+            description = "After every run, write Prometheus metrics to PATH atomically (node_exporter's textfile collector: "
+                    + "name it *.prom in the collector's directory). Mode 0644.")
+    Path metricsFile;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "With --interval: serve the same metrics at http://ADDRESS:PORT/metrics (0: any free port, logged).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-address", paramLabel = "ADDRESS",
+            description = "The address --metrics-port listens on (default: 127.0.0.1, this machine only; 0.0.0.0 for every "
+                    + "interface).")
+    String metricsAddress;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "Scan progress on standard error: live (a line per monitor, redrawn), log (a line every 30 s), off, "
+                    + "or auto: live on a terminal, else log (default: ${DEFAULT-VALUE}).")
+    ProgressDisplay.Mode progress;
+
+    /** What the runs measured, for --metrics-file and --metrics-port; null when neither is asked for. */
+    private MetricsRecorder metrics;
+
     /** Shorter intervals would spend the services' API budgets (GitHub's 5,000 requests an hour) for nothing. */
     static final Duration MINIMUM_INTERVAL = Duration.ofMinutes(1);
 
     @Override
+    protected ProgressDisplay.Mode progressMode() {
+        return progress;
+    }
+
+    @Override
     protected Optional<String> usageError() {
+        Optional<String> metrics = metricsUsageError();
+        if (metrics.isPresent()) {
+            return metrics;
+        }
         if (interval == null) {
             return Optional.empty();
         }
@@ -59,6 +92,36 @@ final class RunCommand extends ConfiguredCommand {
         return Optional.empty();
     }
 
+    private Optional<String> metricsUsageError() {
+        if (metricsFile != null) {
+            Path directory = metricsFile.toAbsolutePath().getParent();
+            if (directory == null || !Files.isDirectory(directory)) {
+                return Optional.of("--metrics-file: the directory " + directory + " does not exist; create it or point "
+                        + "--metrics-file at the textfile collector's directory");
+            }
+            if (Files.isDirectory(metricsFile)) {
+                return Optional.of("--metrics-file: " + metricsFile + " is a directory; name a file in it, such as "
+                        + metricsFile.resolve("mfa-monitor.prom"));
+            }
+            if (dryRun) {
+                return Optional.of("--dry-run and --metrics-file do not go together: a dry run writes nothing");
+            }
+        }
+        if (metricsAddress != null && metricsPort == null) {
+            return Optional.of("--metrics-address needs --metrics-port");
+        }
+        if (metricsPort != null) {
+            if (interval == null) {
+                return Optional.of("--metrics-port needs --interval: a single run ends before Prometheus could scrape it; "
+                        + "use --metrics-file with node_exporter's textfile collector instead");
+            }
+            if (metricsPort < 0 || metricsPort > 65535) {
+                return Optional.of("--metrics-port: " + metricsPort + " is not a port; use 1 to 65535 (0: any free port)");
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     protected ExitCode call(Configuration configuration, PluginRegistry registry) {
         Duration every = interval == null ? null : Durations.parse(interval);
@@ -66,17 +129,39 @@ final class RunCommand extends ConfiguredCommand {
         if (created.isEmpty()) {
             return ExitCode.USAGE;
         }
-        try (RunEngine engine = created.get()) {
+        boolean measured = metricsFile != null || metricsPort != null;
+        metrics = measured ? MetricsRecorder.create(Optional.ofNullable(metricsFile)) : null;
+        try (RunEngine engine = created.get(); MetricsServer server = metricsPort == null ? null : startServer()) {
             RunEngine.RunOptions options = new RunEngine.RunOptions(dryRun, acceptChanges);
             if (every == null) {
                 return once(engine, options);
             }
             return repeat(engine, options, every);
+        } catch (MetricsServer.CannotListen e) {
+            log.error("{}", e.getMessage());
+            return ExitCode.USAGE;
         }
     }
 
+    private MetricsServer startServer() throws MetricsServer.CannotListen {
+        return MetricsServer.start(metricsAddress == null ? "127.0.0.1" : metricsAddress, metricsPort, metrics);
+    }
+
     private ExitCode once(RunEngine engine, RunEngine.RunOptions options) {
-        RunReport report = engine.run(options);
+        long began = RunnerEnvironment.nanoTime.getAsLong();
+        RunReport report;
+        startProgress(engine);
+        try {
+            report = engine.run(options);
+        } finally {
+            finishProgress();
+        }
+        Duration took = Duration.ofNanos(RunnerEnvironment.nanoTime.getAsLong() - began);
+        // A locked run did nothing; the run that holds the lock writes the metrics.
+        if (metrics != null && report.exitCode() != ExitCode.LOCKED) {
+            metrics.record(RunMetrics.of(report, engine.monitorIds(), engine.notifierIds(), engine.policy(),
+                    RunnerEnvironment.clock.instant(), took, metrics.lastSuccess(), metrics.events()));
+        }
         if (!report.message().isEmpty()) {
             log.error("{}", report.message());
         }

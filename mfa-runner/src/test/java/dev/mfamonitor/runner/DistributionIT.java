@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DistributionIT {
     static final Path ARCHIVE = Path.of(System.getProperty("mfa.distribution", "target/mfa-monitor.tar.gz"));
-    static final Set<String> BUNDLED_PLUGINS = Set.of("aws", "email", "entra", "github", "google", "pagerduty", "postgres", "slack",
+    static final Set<String> BUNDLED_PLUGINS = Set.of("aws", "email", "entra", "github", "google", "okta", "pagerduty", "postgres",
+            "slack",
             "webhook");
 
     @TempDir
@@ -100,8 +101,8 @@ class DistributionIT {
         assertThat(plugins.stderr()).isEmpty();
         Map<String, String> jarByType = jarByKindAndType(plugins.stdout());
         assertThat(jarByType.keySet()).containsExactlyInAnyOrder("monitor aws", "monitor entra", "monitor github",
-                "monitor google-workspace", "monitor inventory", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
-                "notifier webhook", "state file", "state postgres");
+                "monitor google-workspace", "monitor inventory", "monitor okta", "notifier console", "notifier email",
+                "notifier pagerduty", "notifier slack", "notifier webhook", "state file", "state postgres");
         Path real = home.toRealPath();
         assertThat(jarByType.get("monitor inventory")).startsWith(real.resolve("lib/mfa-core-").toString());
         assertThat(jarByType.get("state file")).startsWith(real.resolve("lib/mfa-storage-file-").toString());
@@ -111,6 +112,7 @@ class DistributionIT {
         assertThat(jarByType.get("notifier slack")).startsWith(real.resolve("plugins/slack/").toString());
         assertThat(jarByType.get("state postgres")).startsWith(real.resolve("plugins/postgres/").toString());
         assertThat(jarByType.get("notifier email")).startsWith(real.resolve("plugins/email/").toString());
+        assertThat(jarByType.get("monitor okta")).startsWith(real.resolve("plugins/okta/mfa-monitor-okta-").toString());
         assertThat(jarByType.get("notifier pagerduty")).startsWith(real.resolve("plugins/pagerduty/").toString());
     }
 

@@ -35,7 +35,7 @@ class PackagedJarIT {
             kindAndType.add(columns[0] + " " + columns[1]);
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
-                "monitor inventory", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
+                "monitor inventory", "monitor okta", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
                 "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
@@ -98,7 +98,7 @@ class PackagedJarIT {
         JarProcess.Result unknownType = JarProcess.run(dir, "run", "--config", "mfa-monitor.yaml");
         assertThat(unknownType.exitCode()).as(unknownType.toString()).isEqualTo(2);
         assertThat(unknownType.stderr()).contains("configuration error: monitor 'quickstart' has type 'githib', which no "
-                + "plugin provides; available monitor types: aws, entra, github, google-workspace, inventory. Check the spelling, or add the jar of the plugin "
+                + "plugin provides; available monitor types: aws, entra, github, google-workspace, inventory, okta. Check the spelling, or add the jar of the plugin "
                 + "that provides it to the plugin directory");
 
         assertThat(dir.resolve("state")).doesNotExist();
@@ -204,6 +204,55 @@ class PackagedJarIT {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("Baseline (info): 5 accounts");
         assertThat(result.stderr()).contains("stopped by signal");
+    }
+
+    /** Issue 18: in interval mode /metrics serves what the textfile gets, on loopback, from the shaded jar. */
+    @Test
+    void intervalModeServesMetricsOnLoopbackAndWritesTheSameToTheFile() throws Exception {
+        copyQuickstart();
+        Path file = dir.resolve("mfa-monitor.prom");
+        Process process = JarProcess.start(dir, Map.of(), false, "run", "--config", "mfa-monitor.yaml", "--interval", "1h",
+                "--metrics-port", "0", "--metrics-file", file.toString());
+        try {
+            java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+            java.util.regex.Matcher port = null;
+            for (int i = 0; i < 600 && (port == null || !Files.exists(file)); i++) {
+                Thread.sleep(100);
+                java.util.regex.Matcher m = serving.matcher(Files.readString(dir.resolve(".stderr")));
+                port = m.find() ? m : null;
+            }
+            assertThat(port).as(Files.readString(dir.resolve(".stderr"))).isNotNull();
+            assertThat(file).exists();
+            java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(scrape.body()).isEqualTo(Files.readString(file));
+            assertThat(scrape.body()).contains("mfa_monitor_accounts{mfa=\"disabled\",monitor=\"quickstart\",service=\"example-saas\"} 1.0\n",
+                    "mfa_monitor_events_total{type=\"BASELINE\"} 1.0\n", "mfa_monitor_monitor_up{monitor=\"quickstart\"} 1.0\n");
+            Promtool.Result lint = Promtool.checkMetrics(scrape.body());
+            assertThat(lint.exitCode()).as(lint.output()).isZero();
+        } finally {
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(JarProcess.result(process, dir).stderr()).contains("stopped by signal");
+    }
+
+    @Test
+    void checkPrintsOneOcsfFindingALine() throws Exception {
+        copyQuickstart();
+
+        JarProcess.Result ocsf = JarProcess.run(dir, "check", "--config", "mfa-monitor.yaml", "--format", "ocsf");
+
+        assertThat(ocsf.exitCode()).as(ocsf.toString()).isZero();
+        assertThat(ocsf.stdout().lines()).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode finding = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ocsf.stdout());
+        assertThat(finding.path("class_uid").asInt()).isEqualTo(2004);
+        assertThat(finding.path("type_uid").asInt()).isEqualTo(200401);
+        assertThat(finding.path("resources").get(0).path("name").asText()).isEqualTo("dave");
+        assertThat(finding.path("metadata").path("version").asText()).isEqualTo("1.3.0");
     }
 
     @Test

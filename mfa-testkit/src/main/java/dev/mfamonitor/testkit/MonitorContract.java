@@ -86,6 +86,14 @@ public abstract class MonitorContract {
      */
     protected abstract void makeSourceEchoTheSecret() throws Exception;
 
+    /**
+     * Whether the monitor reports scan progress ({@link ScanRequest#progress()}); the bundled monitors do, and a plugin
+     * that reads many pages should (issue 18). When true, a first run must report at least once.
+     */
+    protected boolean reportsProgress() {
+        return false;
+    }
+
     /** The request of a first run: no previous snapshot, a full scan, a deadline a minute away. */
     protected ScanRequest firstRun() {
         return new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofMinutes(1), System::nanoTime));
@@ -113,6 +121,20 @@ public abstract class MonitorContract {
         for (Account account : snapshot.accounts()) {
             assertThat(account.id()).as("id of " + account.name()).isNotBlank();
             assertThat(account.kind()).as("kind of " + account.name()).isNotBlank();
+        }
+    }
+
+    @Test
+    void aScanReportsHowFarItGotWhenTheMonitorSaysItDoes() throws Exception {
+        List<String> reports = java.util.Collections.synchronizedList(new ArrayList<>());
+        ScanRequest first = firstRun();
+        monitor().snapshot(new ScanRequest(first.previous(), first.fullScan(), first.deadline(), (read, unit) -> {
+            assertThat(read).as("count of " + unit).isPositive();
+            assertThat(unit).as("unit").isNotBlank();
+            reports.add(read + " " + unit);
+        }));
+        if (reportsProgress()) {
+            assertThat(reports).as("progress reports of a first run").isNotEmpty();
         }
     }
 

@@ -32,6 +32,8 @@ class MonitorContractSelfTest {
         final Broken broken;
         final boolean leaks;
         boolean logsSecret;
+        boolean claimsProgress;
+        long progressCount = -1;
         volatile boolean partBroken;
         volatile boolean echoing;
 
@@ -42,7 +44,17 @@ class MonitorContractSelfTest {
 
         @Override
         protected Monitor createMonitor() {
-            return request -> snapshot();
+            return request -> {
+                if (progressCount >= 0) {
+                    request.progress().read(progressCount, "accounts");
+                }
+                return snapshot();
+            };
+        }
+
+        @Override
+        protected boolean reportsProgress() {
+            return claimsProgress;
         }
 
         private Snapshot snapshot() throws Exception {
@@ -143,6 +155,30 @@ class MonitorContractSelfTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("the configuration's secret appears in a log line: DEBUG fake.monitor - calling with "
                         + "Authorization: Bearer <THE SECRET>");
+    }
+
+    private static void progress(Contract contract) throws Exception {
+        try {
+            contract.aScanReportsHowFarItGotWhenTheMonitorSaysItDoes();
+        } finally {
+            contract.closeMonitors();
+        }
+    }
+
+    @Test
+    void aMonitorThatSaysItReportsProgressMustReportAPositiveCount() {
+        Contract silent = new Contract(Broken.THROWS, false);
+        silent.claimsProgress = true;
+        assertThatThrownBy(() -> progress(silent)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("progress reports of a first run");
+        Contract zero = new Contract(Broken.THROWS, false);
+        zero.progressCount = 0;
+        assertThatThrownBy(() -> progress(zero)).isInstanceOf(AssertionError.class).hasMessageContaining("count of accounts");
+        Contract reporting = new Contract(Broken.THROWS, false);
+        reporting.claimsProgress = true;
+        reporting.progressCount = 4;
+        assertThatCode(() -> progress(reporting)).doesNotThrowAnyException();
+        assertThatCode(() -> progress(new Contract(Broken.THROWS, false))).as("a plugin that does not report").doesNotThrowAnyException();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.mfamonitor.spi.Deadline;
 import dev.mfamonitor.spi.Gap;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.PluginContext;
+import dev.mfamonitor.spi.ScanProgress;
 import dev.mfamonitor.spi.ScanRequest;
 import dev.mfamonitor.spi.Snapshot;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -56,11 +57,12 @@ final class AwsMonitor implements Monitor {
                 AccountScanner.Target target = new AccountScanner.Target(settings.roleArn().flatMap(AwsSettings::accountOf),
                         settings.roleArn());
                 AccountScanner.Result result = scanOne(target, sts, deadline);
+                request.progress().read(result.accounts().size(), "users");
                 return snapshot(List.of(result), List.of(), Map.of());
             }
             Map<String, String> facts = new LinkedHashMap<>();
             List<AccountScanner.Target> targets = targets(deadline, facts);
-            return scanAll(targets, sts, deadline, facts);
+            return scanAll(targets, sts, deadline, facts, request.progress());
         }
     }
 
@@ -114,8 +116,10 @@ final class AwsMonitor implements Monitor {
         return targets;
     }
 
-    private Snapshot scanAll(List<AccountScanner.Target> targets, StsClient sts, Deadline deadline, Map<String, String> facts)
-            throws Exception {
+    private Snapshot scanAll(List<AccountScanner.Target> targets, StsClient sts, Deadline deadline, Map<String, String> facts,
+                             ScanProgress progress) throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        String unit = "of " + targets.size() + " AWS accounts";
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), targets.size()), r -> {
             Thread t = new Thread(r, "mfa-aws-" + id + "-" + threads.incrementAndGet());
@@ -125,7 +129,14 @@ final class AwsMonitor implements Monitor {
         try {
             Map<AccountScanner.Target, Future<AccountScanner.Result>> futures = new LinkedHashMap<>();
             for (AccountScanner.Target target : targets) {
-                futures.put(target, pool.submit(() -> scanner.scan(target, sts, deadline)));
+                futures.put(target, pool.submit(() -> {
+                    try {
+                        return scanner.scan(target, sts, deadline);
+                    } finally {
+                        // A failed account is read too (it becomes a gap): the count says how far the scan got.
+                        progress.read(done.incrementAndGet(), unit);
+                    }
+                }));
             }
             List<AccountScanner.Result> results = new ArrayList<>();
             List<Gap> gaps = new ArrayList<>();

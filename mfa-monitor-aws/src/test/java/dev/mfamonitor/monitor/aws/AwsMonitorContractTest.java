@@ -65,6 +65,11 @@ class AwsMonitorContractTest extends MonitorContract {
     }
 
     @Override
+    protected boolean reportsProgress() {
+        return true;
+    }
+
+    @Override
     protected Optional<String> secretCanary() {
         return Optional.of(SECRET);
     }

@@ -336,6 +336,32 @@ class AwsMonitorTest {
     }
 
     @Test
+    void progressCountsTheUsersOfOneAccountAndTheAccountsOfAnOrganisation() throws Exception {
+        fake.managementAccount().addUser(FakeIamUser.console("alice", T0, Mfa.HARDWARE))
+                .addUser(FakeIamUser.console("bob", T0, Mfa.NONE));
+        List<String> single = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (AwsMonitor monitor = monitor(Map.of())) {
+            monitor.snapshot(new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofMinutes(1), context.nanoTime()),
+                    (read, unit) -> single.add(read + " " + unit)));
+        }
+        assertThat(single).containsExactly("3 users");
+
+        for (int i = 0; i < 3; i++) {
+            fake.account(String.format("5000000000%02d", i));
+        }
+        fake.account("500000000001").denyAssumeRole();
+        List<String> organisation = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (AwsMonitor monitor = monitor(Map.of("organization", Map.of("roleName", "MfaMonitorReadOnly"), "concurrency", 2))) {
+            monitor.snapshot(new ScanRequest(Optional.empty(), true, Deadline.after(Duration.ofMinutes(1), context.nanoTime()),
+                    (read, unit) -> organisation.add(read + " " + unit)));
+        }
+        // The management account and three members; the denied one counts as read (it becomes a gap). Two threads
+        // report, so the order of the calls may differ from the order of the counts.
+        assertThat(organisation).containsExactlyInAnyOrder("1 of 4 AWS accounts", "2 of 4 AWS accounts", "3 of 4 AWS accounts",
+                "4 of 4 AWS accounts");
+    }
+
+    @Test
     void anOrganisationThatCannotBeListedFailsTheMonitor() {
         fake.denyOrganization();
 

@@ -33,6 +33,11 @@ class EntraMonitorContractTest extends MonitorContract {
     }
 
     @Override
+    protected boolean reportsProgress() {
+        return true;
+    }
+
+    @Override
     protected java.util.Optional<String> secretCanary() {
         return java.util.Optional.of(EntraFixture.SECRET);
     }

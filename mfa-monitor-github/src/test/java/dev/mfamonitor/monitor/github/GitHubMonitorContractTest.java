@@ -52,6 +52,11 @@ class GitHubMonitorContractTest extends MonitorContract {
     }
 
     @Override
+    protected boolean reportsProgress() {
+        return true;
+    }
+
+    @Override
     protected Optional<String> secretCanary() {
         return Optional.of(TOKEN);
     }

@@ -32,6 +32,11 @@ class GoogleWorkspaceMonitorContractTest extends MonitorContract {
     }
 
     @Override
+    protected boolean reportsProgress() {
+        return true;
+    }
+
+    @Override
     protected Optional<String> secretCanary() {
         return Optional.of(fixture.keyJson());
     }
