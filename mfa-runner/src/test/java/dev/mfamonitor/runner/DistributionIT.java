@@ -28,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DistributionIT {
     static final Path ARCHIVE = Path.of(System.getProperty("mfa.distribution", "target/mfa-monitor.tar.gz"));
     static final Set<String> BUNDLED_PLUGINS = Set.of("aws", "email", "entra", "github", "google", "okta", "pagerduty", "postgres",
-            "slack",
-            "webhook");
+            "slack", "teams", "webhook");
 
     @TempDir
     Path dir;
@@ -74,6 +73,7 @@ class DistributionIT {
         }
         assertThat(names(home.resolve("plugins/slack"))).anyMatch(n -> n.startsWith("slack-api-client-")).anyMatch(n -> n.startsWith("okhttp-jvm-"));
         assertThat(names(home.resolve("plugins/github"))).anyMatch(n -> n.startsWith("jackson-databind-"));
+        assertThat(names(home.resolve("plugins/teams"))).anyMatch(n -> n.startsWith("jackson-databind-"));
         // The unpacked tree beside the archive (the Debian package copies it) holds the same files, no leftovers.
         Path tree = ARCHIVE.resolveSibling(ARCHIVE.getFileName().toString().replaceFirst("\\.tar\\.gz$", ""));
         assertThat(files(tree)).isEqualTo(files(home));
@@ -102,7 +102,7 @@ class DistributionIT {
         Map<String, String> jarByType = jarByKindAndType(plugins.stdout());
         assertThat(jarByType.keySet()).containsExactlyInAnyOrder("monitor aws", "monitor entra", "monitor github",
                 "monitor google-workspace", "monitor inventory", "monitor okta", "notifier console", "notifier email",
-                "notifier pagerduty", "notifier slack", "notifier webhook", "state file", "state postgres");
+                "notifier pagerduty", "notifier slack", "notifier teams", "notifier webhook", "state file", "state postgres");
         Path real = home.toRealPath();
         assertThat(jarByType.get("monitor inventory")).startsWith(real.resolve("lib/mfa-core-").toString());
         assertThat(jarByType.get("state file")).startsWith(real.resolve("lib/mfa-storage-file-").toString());
@@ -112,6 +112,7 @@ class DistributionIT {
         assertThat(jarByType.get("notifier slack")).startsWith(real.resolve("plugins/slack/").toString());
         assertThat(jarByType.get("state postgres")).startsWith(real.resolve("plugins/postgres/").toString());
         assertThat(jarByType.get("notifier email")).startsWith(real.resolve("plugins/email/").toString());
+        assertThat(jarByType.get("notifier teams")).startsWith(real.resolve("plugins/teams/mfa-notifier-teams-").toString());
         assertThat(jarByType.get("monitor okta")).startsWith(real.resolve("plugins/okta/mfa-monitor-okta-").toString());
         assertThat(jarByType.get("notifier pagerduty")).startsWith(real.resolve("plugins/pagerduty/").toString());
     }

@@ -36,7 +36,7 @@ class PackagedJarIT {
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
                 "monitor inventory", "monitor okta", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
-                "notifier webhook", "state file", "state postgres");
+                "notifier teams", "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 

@@ -314,24 +314,30 @@ public final class FakeGitHub implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        int now = inFlight.incrementAndGet();
-        maxInFlight.accumulateAndGet(now, Math::max);
         try (exchange) {
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    parseQuery(exchange.getRequestURI().getRawQuery()));
-            requests.add(request);
-            if (!latency.isZero()) {
-                Thread.sleep(latency.toMillis());
+            Request request;
+            Reply reply;
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            try {
+                request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        parseQuery(exchange.getRequestURI().getRawQuery()));
+                requests.add(request);
+                if (!latency.isZero()) {
+                    Thread.sleep(latency.toMillis());
+                }
+                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                reply = scripted(request)
+                        .map(r -> new Reply(r.status(), r.headers(), r.body().replace(Reply.AUTHORIZATION, String.valueOf(authorization))))
+                        .orElseGet(() -> answer(request, authorization));
+            } finally {
+                // Done before the answer goes out: a client that has it may send its next request at once, and this
+                // thread may not run again before that request arrives (two "in flight" where the client made one).
+                inFlight.decrementAndGet();
             }
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            Reply reply = scripted(request)
-                    .map(r -> new Reply(r.status(), r.headers(), r.body().replace(Reply.AUTHORIZATION, String.valueOf(authorization))))
-                    .orElseGet(() -> answer(request, authorization));
             send(exchange, request, reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            inFlight.decrementAndGet();
         }
     }
 
