@@ -118,6 +118,12 @@ final class HistoryCommand extends ConfiguredCommand {
         } catch (StateUnreadableException | IOException | RuntimeException e) {
             return stateReadFailure(e, "the history");
         }
+        List<String> configured = configuration.monitors().stream().map(YamlPluginConfig::id).toList();
+        if (monitor != null && history.events().isEmpty() && !configured.contains(monitor)) {
+            // A typo would otherwise look like a quiet history; a removed monitor's history is still shown when kept.
+            log.warn("no monitor '{}' in the configuration, and the history holds nothing of it; configured monitors: {}",
+                    PeopleText.clean(monitor), String.join(", ", configured));
+        }
         System.out.print(switch (format) {
             case table -> table(history.events());
             case json -> json(history.events());

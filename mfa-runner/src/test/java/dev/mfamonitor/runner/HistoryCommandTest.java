@@ -155,6 +155,22 @@ class HistoryCommandTest {
     }
 
     @Test
+    void aMonitorThatIsNeitherConfiguredNorInTheHistoryIsNamedInAWarning() throws Exception {
+        Path config = configWithHistory();
+
+        Cli.Result typo = Cli.run("history", "--config", config.toString(), "--monitor", "github-acm");
+
+        assertThat(typo.exitCode()).as(typo.toString()).isZero();
+        assertThat(typo.stdout().lines()).hasSize(1);
+        assertThat(typo.stderr()).contains("no monitor 'github-acm' in the configuration, and the history holds nothing"
+                + " of it; configured monitors: github-acme, aws-prod");
+
+        Cli.Result quiet = Cli.run("history", "--config", config.toString(), "--monitor", "aws-prod", "--since", "1h");
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.stderr()).doesNotContain("no monitor");
+    }
+
+    @Test
     void sinceCountsBackFromNowAndMonitorNarrows() throws Exception {
         Path config = config();
         Instant now = Instant.now();
