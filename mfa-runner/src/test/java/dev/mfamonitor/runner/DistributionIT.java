@@ -232,6 +232,49 @@ class DistributionIT {
         assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.ValidateCommand source: shared objects file (top)");
     }
 
+    /**
+     * Java maps an archive as code without checking it: one another user wrote (the Debian service user's cache, read
+     * by an administrator's run) must not run in this user's process. CI runs this as root, which can give the
+     * archive to another user.
+     */
+    @Test
+    void anArchiveOfAnotherUserIsNeitherUsedNorReplaced() throws Exception {
+        copyQuickstart();
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+        Path archive = archives().get(0);
+        long size = Files.size(archive);
+        Files.setAttribute(archive, "unix:uid", 4242);
+        Path classLog = dir.resolve("class-load.log");
+
+        Result run = launch(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "validate", "--config", "mfa-monitor.yaml");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).isEmpty();
+        assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.ValidateCommand source: ")
+                .doesNotContain("shared objects file (top)");
+        assertThat(archives()).containsExactly(archive);
+        assertThat(Files.getAttribute(archive, "unix:uid")).isEqualTo(4242);
+        assertThat(Files.size(archive)).isEqualTo(size);
+    }
+
+    /** The same for a cache directory of another user: nothing used from it, nothing written to it. */
+    @Test
+    void aCacheOfAnotherUserIsNeitherUsedNorWritten() throws Exception {
+        copyQuickstart();
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+        List<Path> before = archives();
+        Files.setAttribute(cache, "unix:uid", 4242);
+        Path classLog = dir.resolve("class-load.log");
+
+        Result validate = launch(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "validate", "--config", "mfa-monitor.yaml");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+        assertThat(validate.stderr()).isEmpty();
+        assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.ValidateCommand source: ")
+                .doesNotContain("shared objects file (top)");
+        assertThat(archives()).isEqualTo(before);
+    }
+
     @Test
     void anArchiveOfOtherJarsIsNotUsedButAnotherIsMade() throws Exception {
         copyQuickstart();
