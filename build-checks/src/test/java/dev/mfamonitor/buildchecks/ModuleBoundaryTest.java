@@ -93,7 +93,7 @@ class ModuleBoundaryTest {
     @Test
     void theProviderModulesAreFoundByName() throws IOException {
         assertThat(providerModules()).extracting(m -> REPOSITORY.relativize(m).toString().replace('\\', '/'))
-                .contains("mfa-monitor-github", "mfa-monitor-aws", "mfa-notifier-slack", "mfa-notifier-webhook", "mfa-notifier-email",
+                .contains("mfa-monitor-github", "mfa-monitor-aws", "mfa-notifier-slack", "mfa-notifier-teams", "mfa-notifier-webhook", "mfa-notifier-email",
                         "mfa-storage-file", "examples/gitlab-plugin");
     }
 

@@ -43,10 +43,12 @@ import java.util.regex.Pattern;
  */
 public final class PluginRegistry {
     /** The jars of this project that add a type, so that "unknown type" can say what to install. */
-    private static final Map<String, String> KNOWN_MODULES = Map.of(
-            "github", "mfa-monitor-github", "aws", "mfa-monitor-aws", "entra", "mfa-monitor-entra", "google-workspace", "mfa-monitor-google",
-            "slack", "mfa-notifier-slack", "webhook", "mfa-notifier-webhook", "file", "mfa-storage-file",
-            "postgres", "mfa-storage-postgres");
+    private static final Map<String, String> KNOWN_MODULES = Map.ofEntries(
+            Map.entry("github", "mfa-monitor-github"), Map.entry("aws", "mfa-monitor-aws"),
+            Map.entry("entra", "mfa-monitor-entra"), Map.entry("google-workspace", "mfa-monitor-google"),
+            Map.entry("slack", "mfa-notifier-slack"), Map.entry("webhook", "mfa-notifier-webhook"),
+            Map.entry("teams", "mfa-notifier-teams"),
+            Map.entry("file", "mfa-storage-file"), Map.entry("postgres", "mfa-storage-postgres"));
     private static final int MAX_PROVIDERS = 10_000;
     /** A class of the SPI, in a linkage error's message. */
     private static final Pattern SPI_CLASS = Pattern.compile("dev[./]mfamonitor[./]spi[./]");

@@ -136,24 +136,7 @@ final class CheckCommand extends ConfiguredCommand {
             lines.add(new String[] {row.monitor(), row.service(), row.name(), row.kind(), row.role(), mfa,
                     row.exception().map(e -> "exception: " + e).orElse("")});
         }
-        int[] widths = new int[lines.get(0).length];
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                widths[i] = Math.max(widths[i], line[i].codePointCount(0, line[i].length()));
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] line : lines) {
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < line.length; i++) {
-                text.append(line[i]);
-                if (i < line.length - 1) {
-                    text.append(" ".repeat(widths[i] + 2 - line[i].codePointCount(0, line[i].length())));
-                }
-            }
-            out.append(text.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return out.toString();
+        return PeopleText.columns(lines);
     }
 
     /** An envelope: when, which version, every monitor's outcome (an error when it failed), then the accounts. */

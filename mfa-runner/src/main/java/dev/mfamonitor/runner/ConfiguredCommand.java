@@ -5,11 +5,13 @@ import dev.mfamonitor.core.ExitCode;
 import dev.mfamonitor.core.PluginRegistry;
 import dev.mfamonitor.core.RunEngine;
 import dev.mfamonitor.spi.ConfigException;
+import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.ScanProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -58,6 +60,27 @@ abstract class ConfiguredCommand implements Callable<Integer> {
             configurationError(e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Logs why the state (or its history) could not be read and returns the exit code for it. Every message is cleaned:
+     * a store's message can quote what it read (a corrupt file's token, a database's value), and that is untrusted.
+     *
+     * @param what what was being read, for the message: "the state", "the history"
+     */
+    protected ExitCode stateReadFailure(Exception e, String what) {
+        if (e instanceof ConfigException configException) {
+            configurationError(configException);
+            return ExitCode.USAGE;
+        } else if (e instanceof StateUnreadableException) {
+            log.error("{}", PeopleText.clean(e.getMessage()));
+            return ExitCode.STATE_UNREADABLE;
+        } else if (e instanceof IOException) {
+            log.error("cannot read {}: {}", what, PeopleText.clean(e.getMessage()));
+            return ExitCode.INTERNAL;
+        }
+        log.error("reading {} failed: {}", what, PeopleText.clean(e.toString()));
+        return ExitCode.INTERNAL;
     }
 
     /** How the scans of this command show progress; commands that scan offer {@code --progress}. */

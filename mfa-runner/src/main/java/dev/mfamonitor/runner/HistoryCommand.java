@@ -12,7 +12,6 @@ import dev.mfamonitor.core.context.EnginePluginContext;
 import dev.mfamonitor.core.context.SecretRedactor;
 import dev.mfamonitor.spi.Account;
 import dev.mfamonitor.spi.ChangeEvent;
-import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.Delivery;
@@ -116,18 +115,14 @@ final class HistoryCommand extends ConfiguredCommand {
                 query = query.withAccounts(ids.isEmpty() ? Set.of(account) : ids);
             }
             history = store.history(query);
-        } catch (ConfigException e) {
-            configurationError(e);
-            return ExitCode.USAGE;
-        } catch (StateUnreadableException e) {
-            log.error("{}", e.getMessage());
-            return ExitCode.STATE_UNREADABLE;
-        } catch (IOException e) {
-            log.error("cannot read the history: {}", PeopleText.clean(e.getMessage()));
-            return ExitCode.INTERNAL;
-        } catch (RuntimeException e) {
-            log.error("reading the history failed: {}", PeopleText.clean(e.toString()));
-            return ExitCode.INTERNAL;
+        } catch (StateUnreadableException | IOException | RuntimeException e) {
+            return stateReadFailure(e, "the history");
+        }
+        List<String> configured = configuration.monitors().stream().map(YamlPluginConfig::id).toList();
+        if (monitor != null && history.events().isEmpty() && !configured.contains(monitor)) {
+            // A typo would otherwise look like a quiet history; a removed monitor's history is still shown when kept.
+            log.warn("no monitor '{}' in the configuration, and the history holds nothing of it; configured monitors: {}",
+                    PeopleText.clean(monitor), String.join(", ", configured));
         }
         System.out.print(switch (format) {
             case table -> table(history.events());
@@ -167,24 +162,7 @@ final class HistoryCommand extends ConfiguredCommand {
                     event.account().map(a -> PeopleText.clean(a.name())).map(n -> n.isEmpty() ? "(no name)" : n).orElse("-"),
                     status(event.previous()), status(event.current()), told(entry, true)});
         }
-        int[] widths = new int[lines.get(0).length];
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                widths[i] = Math.max(widths[i], line[i].codePointCount(0, line[i].length()));
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] line : lines) {
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < line.length; i++) {
-                text.append(line[i]);
-                if (i < line.length - 1) {
-                    text.append(" ".repeat(widths[i] + 2 - line[i].codePointCount(0, line[i].length())));
-                }
-            }
-            out.append(text.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return out.toString();
+        return PeopleText.columns(lines);
     }
 
     /** Events about a notifier have no monitor: they show as {@code notifier:ID}. */

@@ -1,5 +1,6 @@
 package dev.mfamonitor.runner;
 
+import dev.mfamonitor.runner.report.ReportText;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.support.SafeText;
 
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** How the commands show times, durations and statuses to people: to the second, in words, never raw enum names. */
 final class PeopleText {
@@ -30,19 +32,7 @@ final class PeopleText {
 
     /** A duration in its two largest units, rounded down: {@code 45 s}, {@code 3 min 20 s}, {@code 2 h 5 min}, {@code 3 d 4 h}. */
     static String duration(Duration duration) {
-        long seconds = Math.max(0, duration.getSeconds());
-        long days = seconds / 86_400;
-        long hours = seconds % 86_400 / 3_600;
-        long minutes = seconds % 3_600 / 60;
-        long secs = seconds % 60;
-        if (days > 0) {
-            return days + " d" + (hours > 0 ? " " + hours + " h" : "");
-        } else if (hours > 0) {
-            return hours + " h" + (minutes > 0 ? " " + minutes + " min" : "");
-        } else if (minutes > 0) {
-            return minutes + " min" + (secs > 0 ? " " + secs + " s" : "");
-        }
-        return secs + " s";
+        return ReportText.duration(duration); // the report words ages as the terminal does
     }
 
     /** {@code with MFA}, {@code without MFA}, {@code not applicable}, {@code unknown}. */
@@ -63,6 +53,31 @@ final class PeopleText {
     /** Text from a plugin or a source, without control or invisible characters (a name cannot forge a line). */
     static String clean(String text) {
         return text == null ? "" : SafeText.clean(text);
+    }
+
+    /**
+     * Lines of cells as aligned columns, two spaces apart, widths in code points, each line ending in the platform's
+     * line separator without trailing spaces. The cells must already be {@linkplain #clean cleaned}.
+     */
+    static String columns(List<String[]> lines) {
+        int[] widths = new int[lines.get(0).length];
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                widths[i] = Math.max(widths[i], line[i].codePointCount(0, line[i].length()));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] line : lines) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++) {
+                text.append(line[i]);
+                if (i < line.length - 1) {
+                    text.append(" ".repeat(widths[i] + 2 - line[i].codePointCount(0, line[i].length())));
+                }
+            }
+            out.append(text.toString().stripTrailing()).append(System.lineSeparator());
+        }
+        return out.toString();
     }
 
     /** "1 event", "2 events". */

@@ -10,7 +10,6 @@ import dev.mfamonitor.runner.report.ReportBuilder;
 import dev.mfamonitor.runner.report.ReportData;
 import dev.mfamonitor.runner.report.ReportFile;
 import dev.mfamonitor.runner.report.ReportPage;
-import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.StateStore;
 import dev.mfamonitor.spi.state.StoredState;
@@ -67,18 +66,8 @@ final class ReportCommand extends ConfiguredCommand {
             StoredState state = store.load();
             Optional<ReportBuilder.HistoryReader> history = store.keepsHistory() ? Optional.of(store::history) : Optional.empty();
             report = builder.build(state, history, Instant.now(), new Main.Version().getVersion()[0], store.describe());
-        } catch (ConfigException e) {
-            configurationError(e);
-            return ExitCode.USAGE;
-        } catch (StateUnreadableException e) {
-            log.error("{}", e.getMessage());
-            return ExitCode.STATE_UNREADABLE;
-        } catch (IOException e) {
-            log.error("cannot read the state: {}", PeopleText.clean(e.getMessage()));
-            return ExitCode.INTERNAL;
-        } catch (RuntimeException e) {
-            log.error("reading the state failed: {}", PeopleText.clean(e.toString()));
-            return ExitCode.INTERNAL;
+        } catch (StateUnreadableException | IOException | RuntimeException e) {
+            return stateReadFailure(e, "the state");
         }
         try {
             ReportFile.write(output, ReportPage.html(report));

@@ -150,13 +150,13 @@ final class StateCommand {
                     return ExitCode.OK;
                 }
             } catch (StateLockedException e) {
-                log.error("{}", e.getMessage());
+                log.error("{}", PeopleText.clean(e.getMessage()));
                 return ExitCode.LOCKED;
             } catch (StateUnreadableException e) {
-                log.error("{}", e.getMessage());
+                log.error("{}", PeopleText.clean(e.getMessage()));
                 return ExitCode.STATE_UNREADABLE;
             } catch (IOException | RuntimeException e) {
-                log.error("{} failed: {}", step, e.getMessage() != null ? e.getMessage() : e.toString());
+                log.error("{} failed: {}", step, PeopleText.clean(e.getMessage() != null ? e.getMessage() : e.toString()));
                 return ExitCode.INTERNAL;
             }
         }

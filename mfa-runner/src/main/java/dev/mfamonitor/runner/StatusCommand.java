@@ -7,7 +7,6 @@ import dev.mfamonitor.core.config.YamlPluginConfig;
 import dev.mfamonitor.core.context.EnginePluginContext;
 import dev.mfamonitor.core.context.SecretRedactor;
 import dev.mfamonitor.spi.Account;
-import dev.mfamonitor.spi.ConfigException;
 import dev.mfamonitor.spi.MfaStatus;
 import dev.mfamonitor.spi.StateUnreadableException;
 import dev.mfamonitor.spi.state.Delivery;
@@ -54,18 +53,8 @@ final class StatusCommand extends ConfiguredCommand {
             where = store.describe();
             System.out.println("state: " + where);
             state = store.load();
-        } catch (ConfigException e) {
-            configurationError(e);
-            return ExitCode.USAGE;
-        } catch (StateUnreadableException e) {
-            log.error("{}", e.getMessage());
-            return ExitCode.STATE_UNREADABLE;
-        } catch (IOException e) {
-            log.error("cannot read the state: {}", PeopleText.clean(e.getMessage()));
-            return ExitCode.INTERNAL;
-        } catch (RuntimeException e) {
-            log.error("reading the state failed: {}", PeopleText.clean(e.toString()));
-            return ExitCode.INTERNAL;
+        } catch (StateUnreadableException | IOException | RuntimeException e) {
+            return stateReadFailure(e, "the state");
         }
         Instant now = Instant.now();
         if (state.firstRun()) {

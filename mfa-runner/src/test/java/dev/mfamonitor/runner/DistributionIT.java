@@ -28,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DistributionIT {
     static final Path ARCHIVE = Path.of(System.getProperty("mfa.distribution", "target/mfa-monitor.tar.gz"));
     static final Set<String> BUNDLED_PLUGINS = Set.of("aws", "email", "entra", "github", "google", "okta", "pagerduty", "postgres",
-            "slack",
-            "webhook");
+            "slack", "teams", "webhook");
 
     @TempDir
     Path dir;
@@ -77,6 +76,7 @@ class DistributionIT {
                 .noneMatch(n -> n.startsWith("slack-") || n.startsWith("okhttp") || n.startsWith("okio")
                         || n.startsWith("kotlin") || n.startsWith("gson"));
         assertThat(names(home.resolve("plugins/github"))).anyMatch(n -> n.startsWith("jackson-databind-"));
+        assertThat(names(home.resolve("plugins/teams"))).anyMatch(n -> n.startsWith("jackson-databind-"));
         // The unpacked tree beside the archive (the Debian package copies it) holds the same files, no leftovers.
         Path tree = ARCHIVE.resolveSibling(ARCHIVE.getFileName().toString().replaceFirst("\\.tar\\.gz$", ""));
         assertThat(files(tree)).isEqualTo(files(home));
@@ -105,7 +105,7 @@ class DistributionIT {
         Map<String, String> jarByType = jarByKindAndType(plugins.stdout());
         assertThat(jarByType.keySet()).containsExactlyInAnyOrder("monitor aws", "monitor entra", "monitor github",
                 "monitor google-workspace", "monitor inventory", "monitor okta", "notifier console", "notifier email",
-                "notifier pagerduty", "notifier slack", "notifier webhook", "state file", "state postgres");
+                "notifier pagerduty", "notifier slack", "notifier teams", "notifier webhook", "state file", "state postgres");
         Path real = home.toRealPath();
         assertThat(jarByType.get("monitor inventory")).startsWith(real.resolve("lib/mfa-core-").toString());
         assertThat(jarByType.get("state file")).startsWith(real.resolve("lib/mfa-storage-file-").toString());
@@ -115,6 +115,7 @@ class DistributionIT {
         assertThat(jarByType.get("notifier slack")).startsWith(real.resolve("plugins/slack/").toString());
         assertThat(jarByType.get("state postgres")).startsWith(real.resolve("plugins/postgres/").toString());
         assertThat(jarByType.get("notifier email")).startsWith(real.resolve("plugins/email/").toString());
+        assertThat(jarByType.get("notifier teams")).startsWith(real.resolve("plugins/teams/mfa-notifier-teams-").toString());
         assertThat(jarByType.get("monitor okta")).startsWith(real.resolve("plugins/okta/mfa-monitor-okta-").toString());
         assertThat(jarByType.get("notifier pagerduty")).startsWith(real.resolve("plugins/pagerduty/").toString());
     }
@@ -232,6 +233,49 @@ class DistributionIT {
         assertThat(launch(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "validate", "--config", "mfa-monitor.yaml")
                 .exitCode()).isZero();
         assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.ValidateCommand source: shared objects file (top)");
+    }
+
+    /**
+     * Java maps an archive as code without checking it: one another user wrote (the Debian service user's cache, read
+     * by an administrator's run) must not run in this user's process. CI runs this as root, which can give the
+     * archive to another user.
+     */
+    @Test
+    void anArchiveOfAnotherUserIsNeitherUsedNorReplaced() throws Exception {
+        copyQuickstart();
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+        Path archive = archives().get(0);
+        long size = Files.size(archive);
+        Files.setAttribute(archive, "unix:uid", 4242);
+        Path classLog = dir.resolve("class-load.log");
+
+        Result run = launch(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "validate", "--config", "mfa-monitor.yaml");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).isEmpty();
+        assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.ValidateCommand source: ")
+                .doesNotContain("shared objects file (top)");
+        assertThat(archives()).containsExactly(archive);
+        assertThat(Files.getAttribute(archive, "unix:uid")).isEqualTo(4242);
+        assertThat(Files.size(archive)).isEqualTo(size);
+    }
+
+    /** The same for a cache directory of another user: nothing used from it, nothing written to it. */
+    @Test
+    void aCacheOfAnotherUserIsNeitherUsedNorWritten() throws Exception {
+        copyQuickstart();
+        assertThat(launch("validate", "--config", "mfa-monitor.yaml").exitCode()).isZero();
+        List<Path> before = archives();
+        Files.setAttribute(cache, "unix:uid", 4242);
+        Path classLog = dir.resolve("class-load.log");
+
+        Result validate = launch(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "validate", "--config", "mfa-monitor.yaml");
+
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+        assertThat(validate.stderr()).isEmpty();
+        assertThat(Files.readString(classLog)).contains("dev.mfamonitor.runner.ValidateCommand source: ")
+                .doesNotContain("shared objects file (top)");
+        assertThat(archives()).isEqualTo(before);
     }
 
     @Test

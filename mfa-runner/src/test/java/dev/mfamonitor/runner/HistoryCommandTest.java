@@ -155,6 +155,22 @@ class HistoryCommandTest {
     }
 
     @Test
+    void aMonitorThatIsNeitherConfiguredNorInTheHistoryIsNamedInAWarning() throws Exception {
+        Path config = configWithHistory();
+
+        Cli.Result typo = Cli.run("history", "--config", config.toString(), "--monitor", "github-acm");
+
+        assertThat(typo.exitCode()).as(typo.toString()).isZero();
+        assertThat(typo.stdout().lines()).hasSize(1);
+        assertThat(typo.stderr()).contains("no monitor 'github-acm' in the configuration, and the history holds nothing"
+                + " of it; configured monitors: github-acme, aws-prod");
+
+        Cli.Result quiet = Cli.run("history", "--config", config.toString(), "--monitor", "aws-prod", "--since", "1h");
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.stderr()).doesNotContain("no monitor");
+    }
+
+    @Test
     void sinceCountsBackFromNowAndMonitorNarrows() throws Exception {
         Path config = config();
         Instant now = Instant.now();
@@ -206,5 +222,24 @@ class HistoryCommandTest {
 
     private static String typeName(String words) {
         return EventType.builtIns().stream().filter(t -> t.words().equals(words)).findFirst().orElseThrow().name();
+    }
+
+    /**
+     * A store's message can quote what it read: Jackson quotes a corrupt file's token, escape character included. It
+     * reaches the terminal cleaned.
+     */
+    @Test
+    void anUnreadableStateIsReportedWithoutTheControlCharactersItQuotes() throws Exception {
+        Path config = config();
+        Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("state/mfa-state.json"), "{\"schemaVersion\": abc\u001b]0;owned\u0007}");
+
+        for (String command : new String[] {"history", "status"}) {
+            Cli.Result result = Cli.run(command, "--config", config.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(5);
+            assertThat(result.stderr()).contains("is not valid JSON").contains("Unrecognized token 'abc'")
+                    .doesNotContain("\u001b").doesNotContain("\u0007");
+        }
     }
 }

@@ -70,4 +70,35 @@ final class JarProcess {
         return new Result(process.exitValue(), Files.readString(directory.resolve(".stdout"), StandardCharsets.UTF_8),
                 Files.readString(directory.resolve(".stderr"), StandardCharsets.UTF_8));
     }
+
+    /**
+     * Waits, without sleeping, until {@code condition} holds for the running jar's directory: the directory is watched,
+     * and the condition checked at every change of a file in it (and every 5 s, as a watch can miss a change made
+     * while it was being registered). Fails when the process ends first or after {@code max}.
+     */
+    static void await(Process process, Path directory, String what, java.util.function.BooleanSupplier condition,
+                      java.time.Duration max) throws IOException, InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        try (java.nio.file.WatchService watch = directory.getFileSystem().newWatchService()) {
+            directory.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            while (!condition.getAsBoolean()) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the jar ended (exit " + process.exitValue() + ") before " + what + "; "
+                            + "stderr: " + Files.readString(directory.resolve(".stderr"), StandardCharsets.UTF_8));
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no " + what + " within " + max + "; stderr: "
+                            + Files.readString(directory.resolve(".stderr"), StandardCharsets.UTF_8));
+                }
+                java.nio.file.WatchKey key = watch.poll(Math.min(left, java.util.concurrent.TimeUnit.SECONDS.toNanos(5)),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+    }
 }

@@ -36,7 +36,7 @@ class PackagedJarIT {
         });
         assertThat(kindAndType).containsExactly("monitor aws", "monitor entra", "monitor github", "monitor google-workspace",
                 "monitor inventory", "monitor okta", "notifier console", "notifier email", "notifier pagerduty", "notifier slack",
-                "notifier webhook", "state file", "state postgres");
+                "notifier teams", "notifier webhook", "state file", "state postgres");
         assertThat(result.stdout()).contains(JarProcess.JAR.getFileName().toString()).doesNotContain("FAILED");
     }
 
@@ -193,17 +193,24 @@ class PackagedJarIT {
         copyQuickstart();
         Process process = JarProcess.start(dir, Map.of(), false, "run", "--config", "mfa-monitor.yaml", "--interval", "1h");
         Path state = dir.resolve("state/mfa-state.json");
-        for (int i = 0; i < 600 && !Files.exists(state); i++) {
-            Thread.sleep(100);
-        }
-        assertThat(state).exists();
-        Thread.sleep(300); // let the first run's delivery be recorded
+        // The first run is over (its delivery recorded) once it logs its end.
+        JarProcess.await(process, dir, "first run", () -> Files.exists(state) && stderr().contains("run finished"),
+                java.time.Duration.ofSeconds(60));
         process.destroy(); // SIGTERM
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         JarProcess.Result result = JarProcess.result(process, dir);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("Baseline (info): 5 accounts");
         assertThat(result.stderr()).contains("stopped by signal");
+    }
+
+    /** What the running jar has written to standard error so far. */
+    private String stderr() {
+        try {
+            return Files.readString(dir.resolve(".stderr"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     /** Issue 18: in interval mode /metrics serves what the textfile gets, on loopback, from the shaded jar. */
@@ -215,13 +222,10 @@ class PackagedJarIT {
                 "--metrics-port", "0", "--metrics-file", file.toString());
         try {
             java.util.regex.Pattern serving = java.util.regex.Pattern.compile("serving metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
-            java.util.regex.Matcher port = null;
-            for (int i = 0; i < 600 && (port == null || !Files.exists(file)); i++) {
-                Thread.sleep(100);
-                java.util.regex.Matcher m = serving.matcher(Files.readString(dir.resolve(".stderr")));
-                port = m.find() ? m : null;
-            }
-            assertThat(port).as(Files.readString(dir.resolve(".stderr"))).isNotNull();
+            JarProcess.await(process, dir, "metrics served and written",
+                    () -> serving.matcher(stderr()).find() && Files.exists(file), java.time.Duration.ofSeconds(60));
+            java.util.regex.Matcher port = serving.matcher(Files.readString(dir.resolve(".stderr")));
+            assertThat(port.find()).as(Files.readString(dir.resolve(".stderr"))).isTrue();
             assertThat(file).exists();
             java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
