@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.google;
 
+import dev.mfamonitor.support.RuntimeSecrets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * <p>Signed with the JDK: google-auth-library-oauth2-http's {@code ServiceAccountCredentials.createDelegated} does
  * the same in a few more lines of ours and 6.4 MB (21 jars) of its dependencies. A token is kept until a minute before it
  * expires, so a daemon asks for one about once an hour. The assertion and every token are given to the
- * {@link Scrubber} before they are sent, so that no echo of them survives into a message.
+ * {@link RuntimeSecrets} before they are sent, so that no echo of them survives into a message.
  */
 final class AccessTokens {
     static final String SCOPE = "https://www.googleapis.com/auth/admin.directory.user.readonly";
@@ -37,14 +39,14 @@ final class AccessTokens {
     private final ServiceAccountKey key;
     private final String adminEmail;
     private final PluginContext context;
-    private final Scrubber scrubber;
+    private final RuntimeSecrets scrubber;
     private final ObjectMapper json;
     private final GoogleHttp http;
 
     private String token;
     private long validUntilNanos;
 
-    AccessTokens(ServiceAccountKey key, String adminEmail, PluginContext context, Scrubber scrubber, ObjectMapper json,
+    AccessTokens(ServiceAccountKey key, String adminEmail, PluginContext context, RuntimeSecrets scrubber, ObjectMapper json,
                  GoogleHttp http) {
         this.key = key;
         this.adminEmail = adminEmail;

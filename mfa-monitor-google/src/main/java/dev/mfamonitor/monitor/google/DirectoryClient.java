@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.google;
 
+import dev.mfamonitor.support.RuntimeSecrets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfamonitor.spi.Deadline;
@@ -27,11 +29,11 @@ final class DirectoryClient {
     private final String adminEmail;
     private final AccessTokens tokens;
     private final GoogleHttp http;
-    private final Scrubber scrubber;
+    private final RuntimeSecrets scrubber;
     private final ObjectMapper json;
 
     DirectoryClient(URI endpoint, String customer, String adminEmail, AccessTokens tokens, GoogleHttp http,
-                    Scrubber scrubber, ObjectMapper json) {
+                    RuntimeSecrets scrubber, ObjectMapper json) {
         this.endpoint = endpoint;
         this.customer = customer;
         this.adminEmail = adminEmail;

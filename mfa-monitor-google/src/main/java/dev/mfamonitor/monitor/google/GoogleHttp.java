@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.google;
 
+import dev.mfamonitor.support.RuntimeSecrets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfamonitor.spi.Deadline;
@@ -50,13 +52,13 @@ final class GoogleHttp {
     }
 
     private final PluginContext context;
-    private final Scrubber scrubber;
+    private final RuntimeSecrets scrubber;
     private final ObjectMapper json;
     private final Duration timeout;
     private final Backoff backoff;
     private volatile HttpClient client;
 
-    GoogleHttp(PluginContext context, Scrubber scrubber, ObjectMapper json, Duration timeout, Backoff backoff) {
+    GoogleHttp(PluginContext context, RuntimeSecrets scrubber, ObjectMapper json, Duration timeout, Backoff backoff) {
         this.context = context;
         this.scrubber = scrubber;
         this.json = json;

@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.google;
 
+import dev.mfamonitor.support.RuntimeSecrets;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfamonitor.spi.Monitor;
 import dev.mfamonitor.spi.MonitorProvider;
@@ -67,7 +69,7 @@ public final class GoogleWorkspaceMonitorProvider implements MonitorProvider {
             throw config.error("timeout", "must be positive, such as 30s");
         }
         ServiceAccountKey key = ServiceAccountKey.parse(keySecret, config, context.http(), json);
-        Scrubber scrubber = new Scrubber(context.redactor());
+        RuntimeSecrets scrubber = new RuntimeSecrets(context.redactor());
         scrubber.addAll(key.secretForms());
         GoogleWorkspaceSettings settings = new GoogleWorkspaceSettings(key, adminEmail, customer, endpoint, timeout, context);
         GoogleHttp http = new GoogleHttp(context, scrubber, json, timeout, BACKOFF);

@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.okta;
 
+import dev.mfamonitor.support.RuntimeSecrets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -86,7 +88,7 @@ final class OktaHttp {
 
     private final OktaSettings settings;
     private final PluginContext context;
-    private final Scrubber scrubber;
+    private final RuntimeSecrets scrubber;
     private final RateLimits limits;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private final HttpClient http;
@@ -97,7 +99,7 @@ final class OktaHttp {
     private long requests;
     private long tokenRequests;
 
-    OktaHttp(OktaSettings settings, PluginContext context, Scrubber scrubber) {
+    OktaHttp(OktaSettings settings, PluginContext context, RuntimeSecrets scrubber) {
         this.settings = settings;
         this.context = context;
         this.scrubber = scrubber;

@@ -1,5 +1,7 @@
 package dev.mfamonitor.monitor.okta;
 
+import dev.mfamonitor.support.RuntimeSecrets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfamonitor.monitor.okta.OktaException.Reason;
 import dev.mfamonitor.monitor.okta.OktaHttp.Answer;
@@ -72,7 +74,7 @@ final class OktaMonitor implements Monitor {
 
     private final OktaSettings settings;
     private final PluginContext context;
-    private final Scrubber scrubber;
+    private final RuntimeSecrets scrubber;
     private final OktaHttp http;
     private volatile boolean rolesWarned;
     private volatile boolean logWarned;
@@ -80,7 +82,7 @@ final class OktaMonitor implements Monitor {
     OktaMonitor(OktaSettings settings, PluginContext context) {
         this.settings = settings;
         this.context = context;
-        this.scrubber = new Scrubber(context.redactor());
+        this.scrubber = new RuntimeSecrets(context.redactor());
         if (settings.credential() instanceof Credential.ServiceApp app) {
             scrubber.addAll(app.key().secretForms());
         } else if (settings.credential() instanceof Credential.ApiToken token) {

@@ -1,33 +1,37 @@
-package dev.mfamonitor.monitor.google;
+package dev.mfamonitor.support;
 
 import dev.mfamonitor.spi.Redactor;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The monitor's own redactor, in front of the engine's: the engine knows the configured key as one secret, but not its
- * private key once read out of the JSON, nor the JWT assertion and the access token made at run time. Every text built
- * from a server's answer passes here (and then through the engine's redactor) before it is cut or thrown.
+ * A plugin's own redactor, in front of the engine's ({@code PluginContext.redactor()}): the engine knows the configured
+ * secrets, but not what a plugin derives from them or gets at run time (a private key's parts once parsed, a signed
+ * client assertion, an access token). The plugin {@linkplain #add learns} those here; every text built from a server's
+ * answer then passes through {@link #redact} (these secrets, then the engine's) or {@link #quote} before it is cut,
+ * logged or thrown. Thread-safe.
  */
-final class Scrubber implements Redactor {
+public final class RuntimeSecrets implements Redactor {
     private static final String MASK = "****";
-    /** Cut server text to this many characters, after redaction. */
-    static final int MAX_QUOTED = 300;
+    /** Server text is cut to this many characters, after redaction. */
+    public static final int MAX_QUOTED = 300;
 
     private final Redactor engine;
     private volatile List<String> forms = List.of();
 
-    Scrubber(Redactor engine) {
+    /** In front of {@code engine}, the context's redactor. */
+    public RuntimeSecrets(Redactor engine) {
         this.engine = Objects.requireNonNull(engine, "engine");
     }
 
-    /** Learns a secret made or read at run time, with its URL-encoded form (a form body echoes it so). */
-    synchronized void add(String secret) {
+    /** Learns a secret made or read at run time, with its URL-encoded and base64 forms. */
+    public synchronized void add(String secret) {
         if (secret == null || secret.length() < 8 || forms.contains(secret)) {
             return;
         }
@@ -37,12 +41,14 @@ final class Scrubber implements Redactor {
         if (!encoded.equals(secret)) {
             updated.add(encoded);
         }
+        updated.add(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
         // Longest first, so that a whole secret goes before a part of it.
         updated.sort(Comparator.comparingInt(String::length).reversed());
         forms = List.copyOf(updated);
     }
 
-    void addAll(List<String> secrets) {
+    /** {@link #add} for each. */
+    public void addAll(List<String> secrets) {
         secrets.forEach(this::add);
     }
 
@@ -60,9 +66,9 @@ final class Scrubber implements Redactor {
         return engine.redact(result);
     }
 
-    /** Redacts, then keeps the first {@link #MAX_QUOTED} characters on one line, for quoting a server in a message. */
-    String quote(String text) {
-        String clean = redact(text == null ? "" : text).replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").strip();
+    /** Redacted, invisible characters and line breaks removed, then cut: for quoting a server in a message. */
+    public String quote(String text) {
+        String clean = SafeText.clean(redact(text == null ? "" : text)).replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").strip();
         return clean.length() <= MAX_QUOTED ? clean : clean.substring(0, MAX_QUOTED) + "...";
     }
 }
